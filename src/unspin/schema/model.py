@@ -1,0 +1,233 @@
+"""unspin's data model: a document, the technique spans found in it, and the analysis that holds both.
+
+Offsets are half-open ``[start, end)`` indices into ``Document.text`` as a Python ``str``, i.e.
+Unicode code points. JSON carries the same indices, so a span survives any round trip unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from unspin.schema.sentences import sentence_spans
+
+SCHEMA_VERSION = "unspin.analysis/1"
+"""Version tag written into every serialised analysis; bumped on any incompatible change."""
+
+
+class SchemaError(ValueError):
+    """Raised when data does not fit unspin's data model (bad offsets, wrong types, ...)."""
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A stretch of text ``[start, end)`` that uses ``technique``, with a confidence ``score``."""
+
+    start: int
+    end: int
+    technique: str
+    score: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.start, int) or not isinstance(self.end, int):
+            raise SchemaError(f"span offsets must be integers, got {self.start!r}, {self.end!r}")
+        if not 0 <= self.start < self.end:
+            raise SchemaError(f"span needs 0 <= start < end, got [{self.start}, {self.end})")
+        if not self.technique:
+            raise SchemaError("span technique must not be empty")
+        if not 0.0 <= self.score <= 1.0:
+            raise SchemaError(f"span score must lie in [0, 1], got {self.score}")
+
+    def text_in(self, text: str) -> str:
+        """The characters of ``text`` this span covers."""
+        return text[self.start : self.end]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "technique": self.technique,
+            "score": self.score,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Span:
+        try:
+            return cls(
+                start=data["start"],
+                end=data["end"],
+                technique=data["technique"],
+                score=float(data.get("score", 1.0)),
+            )
+        except KeyError as missing:
+            raise SchemaError(f"span is missing field {missing}") from None
+        except TypeError as error:
+            raise SchemaError(f"span has a field of the wrong type: {error}") from None
+
+
+@dataclass
+class Document:
+    """A text to analyse, with optional metadata about where it came from."""
+
+    id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: date | None = None
+    language: str | None = None
+    author: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise SchemaError(f"document {self.id!r}: text must be a string")
+        if not isinstance(self.id, str) or not self.id:
+            raise SchemaError("document id must be a non-empty string")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+            "language": self.language,
+            "author": self.author,
+            "metadata": self.metadata,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        if not isinstance(data, dict):
+            raise SchemaError(f"a document must be a JSON object, got {type(data).__name__}")
+        if "text" not in data:
+            raise SchemaError("document is missing field 'text'")
+        published = data.get("published")
+        return cls(
+            id=str(data.get("id") or ""),
+            text=data["text"],
+            title=data.get("title"),
+            source=data.get("source"),
+            url=data.get("url"),
+            published=parse_date(published) if published else None,
+            language=data.get("language"),
+            author=data.get("author"),
+            metadata=dict(data.get("metadata") or {}),
+        )
+
+
+def parse_date(value: str | date) -> date:
+    """Parse an ISO date (``2020-03-01``) or timestamp (``2020-03-01T12:00:00Z``) to a date."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise SchemaError(f"not an ISO date: {value!r}") from None
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Which model produced an analysis."""
+
+    name: str
+    version: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "version": self.version}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Document-level figures derived from an analysis."""
+
+    technique_counts: dict[str, int]
+    sentences: int
+    sentences_with_technique: int
+
+    @property
+    def sentence_share(self) -> float:
+        """Share of sentences that overlap at least one span (0 for an empty document)."""
+        return self.sentences_with_technique / self.sentences if self.sentences else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "technique_counts": self.technique_counts,
+            "sentences": self.sentences,
+            "sentences_with_technique": self.sentences_with_technique,
+            "sentence_share": self.sentence_share,
+        }
+
+
+@dataclass
+class Analysis:
+    """The spans a model found in one document."""
+
+    document: Document
+    spans: list[Span]
+    model: ModelInfo
+
+    def __post_init__(self) -> None:
+        length = len(self.document.text)
+        for span in self.spans:
+            if span.end > length:
+                raise SchemaError(
+                    f"span [{span.start}, {span.end}) lies beyond the end of document "
+                    f"{self.document.id!r} ({length} characters)"
+                )
+
+    def above(self, threshold: float) -> Analysis:
+        """A copy keeping only spans scored at least ``threshold``."""
+        kept = [s for s in self.spans if s.score >= threshold]
+        return Analysis(self.document, kept, self.model)
+
+    def summary(self) -> Summary:
+        counts = Counter(span.technique for span in self.spans)
+        sentences = sentence_spans(self.document.text)
+        covered = sum(
+            1 for start, end in sentences if any(s.start < end and start < s.end for s in self.spans)
+        )
+        return Summary(dict(counts.most_common()), len(sentences), covered)
+
+    def to_dict(self) -> dict[str, Any]:
+        text = self.document.text
+        return {
+            "schema": SCHEMA_VERSION,
+            "document": self.document.to_dict(),
+            "model": self.model.to_dict(),
+            "spans": [{**s.to_dict(), "text": s.text_in(text)} for s in self.spans],
+            "summary": self.summary().to_dict(),
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Analysis:
+        schema = data.get("schema")
+        if schema != SCHEMA_VERSION:
+            raise SchemaError(f"unsupported analysis schema {schema!r}; expected {SCHEMA_VERSION!r}")
+        try:
+            model = data["model"]
+            return cls(
+                document=Document.from_dict(data["document"]),
+                spans=[Span.from_dict(s) for s in data["spans"]],
+                model=ModelInfo(name=str(model["name"]), version=str(model["version"])),
+            )
+        except KeyError as missing:
+            raise SchemaError(f"analysis is missing field {missing}") from None
+
+    @classmethod
+    def from_json(cls, text: str) -> Analysis:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise SchemaError(f"not valid JSON: {error}") from None
+        if not isinstance(data, dict):
+            raise SchemaError("an analysis must be a JSON object")
+        return cls.from_dict(data)

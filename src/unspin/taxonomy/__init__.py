@@ -1,0 +1,23 @@
+"""Persuasion technique taxonomy: PTC's 14 techniques and the SemEval-2021 mapping."""
+
+from unspin.taxonomy.techniques import (
+    PTC_TECHNIQUES,
+    SEMEVAL2021_TO_UNSPIN,
+    TECHNIQUES,
+    Technique,
+    UnknownTechniqueError,
+    from_semeval2021,
+    get_technique,
+    technique_names,
+)
+
+__all__ = [
+    "PTC_TECHNIQUES",
+    "SEMEVAL2021_TO_UNSPIN",
+    "TECHNIQUES",
+    "Technique",
+    "UnknownTechniqueError",
+    "from_semeval2021",
+    "get_technique",
+    "technique_names",
+]

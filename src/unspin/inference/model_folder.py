@@ -1,0 +1,75 @@
+"""A model folder: ONNX encoder, tokenizer, span head, labels, thresholds and model card."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+MODEL_FORMAT = "unspin.model/1"
+CONFIG_FILE = "config.json"
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
+
+
+class ModelError(RuntimeError):
+    """A model folder that is missing, incomplete or of an unknown format."""
+
+
+@dataclass
+class ModelConfig:
+    """What ``config.json`` in a model folder holds."""
+
+    name: str
+    version: str
+    channels: list[str]
+    """Token-level output channels: ``propaganda`` (any technique) then one per technique."""
+    techniques: list[str]
+    """Classes of the span classifier (``classify_spans``), in output order."""
+    thresholds: dict[str, float]
+    """Per-channel probability threshold tuned on validation data."""
+    max_length: int = 256
+    stride: int = 192
+    onnx_file: str = "model.onnx"
+    tokenizer_file: str = "tokenizer.json"
+    span_head_file: str = "span_head.npz"
+    base_encoder: str = ""
+    metrics: dict[str, Any] = field(default_factory=dict)
+    format: str = MODEL_FORMAT
+
+    @property
+    def window_tokens(self) -> int:
+        """Content tokens per window (``max_length`` minus [CLS] and [SEP])."""
+        return self.max_length - 2
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
+
+    def save(self, folder: Path) -> None:
+        (folder / CONFIG_FILE).write_text(self.to_json(), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> ModelConfig:
+        path = folder / CONFIG_FILE
+        if not path.is_file():
+            raise ModelError(f"{folder}: not a model folder (no {CONFIG_FILE})")
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            raise ModelError(f"{path}: invalid JSON ({error})") from None
+        if data.get("format") != MODEL_FORMAT:
+            raise ModelError(f"{path}: unknown model format {data.get('format')!r}")
+        known = set(cls.__dataclass_fields__)
+        config = cls(**{k: v for k, v in data.items() if k in known})
+        for file in (config.onnx_file, config.tokenizer_file, config.span_head_file):
+            if not (folder / file).is_file():
+                raise ModelError(f"{folder}: model file {file} is missing")
+        return config
+
+
+def resolve_model_dir(model: str | Path | None) -> Path:
+    """The folder of the named model, or the shipped default when ``model`` is None."""
+    folder = DEFAULT_MODEL_DIR if model is None else Path(model)
+    if not folder.is_dir():
+        raise ModelError(f"{folder}: model folder not found")
+    return folder

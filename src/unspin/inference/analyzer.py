@@ -13,6 +13,7 @@ import numpy as np
 
 from unspin.inference.decode import calibrate, decode_spans
 from unspin.inference.model_folder import ModelConfig, resolve_model_dir
+from unspin.inference.span_features import N_SURFACE_FEATURES, surface_features
 from unspin.inference.windows import TextEncoder, TokenizedText, Window, pad_batch, plan_windows
 from unspin.schema import Analysis, Document, ModelInfo, Span
 
@@ -139,7 +140,14 @@ class Analyzer:
             return []
         out = self.token_outputs([text], with_hidden=True)[0]
         assert out.hidden is not None
-        features = np.stack([_span_features(out, start, end) for start, end in spans])
+        features = np.stack(
+            [
+                np.concatenate(
+                    [_span_features(out, start, end), surface_features(text, start, end)]
+                )
+                for start, end in spans
+            ]
+        )
         logits = features @ self._span_weight + self._span_bias
         probabilities = _softmax(logits)
         ranked = []
@@ -166,7 +174,7 @@ class Analyzer:
         n_channels = len(self.config.channels)
         logit_sums = [np.zeros((len(t), n_channels), np.float32) for t in tokenized]
         counts = [np.zeros((len(t), 1), np.float32) for t in tokenized]
-        hidden_size = self._span_weight.shape[0] // 3
+        hidden_size = (self._span_weight.shape[0] - N_SURFACE_FEATURES) // 3
         hidden_sums = (
             [np.zeros((len(t), hidden_size), np.float32) for t in tokenized]
             if with_hidden

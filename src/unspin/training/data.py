@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from unspin.formats.ptc import read_corpus
+from unspin.inference.span_features import N_SURFACE_FEATURES, surface_features
 from unspin.inference.windows import TextEncoder, plan_windows
 from unspin.schema import Document, Span
 from unspin.taxonomy import technique_names
@@ -73,6 +74,7 @@ class Example:
     token_targets: np.ndarray  # (T, n_channels) float32; rows of [CLS]/[SEP] are zero
     span_tokens: list[tuple[int, int]]  # inclusive token ranges of gold spans, window coordinates
     span_targets: np.ndarray  # (n_spans, n_techniques) float32, rows sum to 1
+    span_surface: np.ndarray  # (n_spans, N_SURFACE_FEATURES) float32
 
 
 def channels_for(techniques: list[str]) -> list[str]:
@@ -107,6 +109,7 @@ def build_examples(
         for window in plan_windows(len(tokens), window_tokens, stride):
             span_tokens: list[tuple[int, int]] = []
             span_rows: list[np.ndarray] = []
+            surface_rows: list[np.ndarray] = []
             for key, names in grouped.items():
                 inside = token_ranges[key]
                 if inside.size == 0 or inside[0] < window.start or inside[-1] >= window.end:
@@ -118,6 +121,7 @@ def build_examples(
                 for name in names:
                     row[index[name]] = 1.0 / len(names)
                 span_rows.append(row)
+                surface_rows.append(surface_features(document.text, *key))
             body = targets[window.start : window.end]
             padded = np.zeros((body.shape[0] + 2, body.shape[1]), np.float32)
             padded[1:-1] = body
@@ -130,6 +134,11 @@ def build_examples(
                         np.stack(span_rows)
                         if span_rows
                         else np.zeros((0, len(techniques)), np.float32)
+                    ),
+                    span_surface=(
+                        np.stack(surface_rows)
+                        if surface_rows
+                        else np.zeros((0, N_SURFACE_FEATURES), np.float32)
                     ),
                 )
             )

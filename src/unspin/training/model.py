@@ -4,8 +4,8 @@
   overlapping and nested spans of different techniques are both representable) plus one
   technique-agnostic "propaganda" channel.
 - The span head classifies a given span from the mean, first and last hidden state of its tokens
-  (SemEval technique classification). It is a single linear layer, so inference runs it in numpy
-  on the hidden states the ONNX graph returns.
+  and a few surface features (SemEval technique classification). It is a single linear layer,
+  so inference runs it in numpy on the hidden states the ONNX graph returns.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from unspin.inference.span_features import N_SURFACE_FEATURES
+
 
 class SpanTagger(nn.Module):
     def __init__(self, encoder: nn.Module, hidden_size: int, n_channels: int, n_techniques: int):
@@ -22,7 +24,7 @@ class SpanTagger(nn.Module):
         self.encoder = encoder
         self.dropout = nn.Dropout(0.1)
         self.token_head = nn.Linear(hidden_size, n_channels)
-        self.span_head = nn.Linear(3 * hidden_size, n_techniques)
+        self.span_head = nn.Linear(3 * hidden_size + N_SURFACE_FEATURES, n_techniques)
 
     @classmethod
     def from_pretrained(cls, path: Path, n_channels: int, n_techniques: int) -> SpanTagger:
@@ -42,13 +44,19 @@ class SpanTagger(nn.Module):
         ).last_hidden_state
         return self.token_head(self.dropout(hidden)), hidden
 
-    def span_logits(self, hidden: torch.Tensor, spans: list[tuple[int, int, int]]) -> torch.Tensor:
-        """Classifier logits for ``(batch_row, first_token, last_token)`` spans."""
+    def span_logits(
+        self, hidden: torch.Tensor, spans: list[tuple[int, int, int]], surface: torch.Tensor
+    ) -> torch.Tensor:
+        """Classifier logits for ``(batch_row, first_token, last_token)`` spans.
+
+        ``surface`` holds each span's ``surface_features`` row.
+        """
         features = []
         for row, first, last in spans:
             tokens = hidden[row, first : last + 1]
             features.append(torch.cat([tokens.mean(dim=0), tokens[0], tokens[-1]]))
-        logits: torch.Tensor = self.span_head(self.dropout(torch.stack(features)))
+        pooled = self.dropout(torch.stack(features))
+        logits: torch.Tensor = self.span_head(torch.cat([pooled, surface], dim=-1))
         return logits
 
 

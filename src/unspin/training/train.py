@@ -248,7 +248,8 @@ def _loss(
     spans = [(row, a, b) for row, e in enumerate(batch) for a, b in e.span_tokens]
     if spans:
         span_targets = torch.from_numpy(np.concatenate([e.span_targets for e in batch]))
-        log_probs = F.log_softmax(model.span_logits(hidden, spans), dim=-1)
+        surface = torch.from_numpy(np.concatenate([e.span_surface for e in batch]))
+        log_probs = F.log_softmax(model.span_logits(hidden, spans, surface), dim=-1)
         loss = loss + span_weight * -(span_targets * log_probs).sum(dim=-1).mean()
     return loss
 

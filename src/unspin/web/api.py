@@ -1,0 +1,195 @@
+"""The JSON API: ``/api/analyze``, ``/api/analyze/batch``, ``/api/techniques``, ``/api/health``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, Field, field_validator
+
+import unspin
+from unspin.schema import Analysis, Document
+from unspin.taxonomy import TECHNIQUES
+from unspin.web.runner import AnalysisTimeout, Runner
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("text is empty")
+    return text
+
+
+class AnalyzeRequest(BaseModel):
+    """One text to analyse."""
+
+    text: str = Field(description="The text, any language the model reads; not blank.")
+    threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Lowest span score kept (model default if unset)."
+    )
+
+    _check_text = field_validator("text")(_not_blank)
+
+
+class BatchDocument(BaseModel):
+    """One document of a batch, with the caller's id."""
+
+    id: str = Field(min_length=1, max_length=500)
+    text: str
+
+    _check_text = field_validator("text")(_not_blank)
+
+
+class BatchRequest(BaseModel):
+    """Several documents, analysed together; results come back in the same order."""
+
+    documents: list[BatchDocument] = Field(min_length=1)
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+
+
+class SpanOut(BaseModel):
+    """A span ``[start, end)`` (Unicode code points) that uses ``technique``."""
+
+    start: int
+    end: int
+    technique: str
+    score: float
+    text: str
+
+
+class SummaryOut(BaseModel):
+    technique_counts: dict[str, int]
+    sentences: int
+    sentences_with_technique: int
+    sentence_share: float
+
+
+class ModelOut(BaseModel):
+    name: str
+    version: str
+
+
+class AnalyzeResponse(BaseModel):
+    spans: list[SpanOut]
+    summary: SummaryOut
+    model: ModelOut
+
+
+class BatchResult(AnalyzeResponse):
+    id: str
+
+
+class BatchResponse(BaseModel):
+    results: list[BatchResult]
+
+
+class TechniqueOut(BaseModel):
+    name: str
+    display_name: str
+    definition: str
+    example: str
+    color: str
+    in_ptc: bool
+
+
+class HealthOut(BaseModel):
+    status: str
+    model_loaded: bool
+    model: ModelOut | None
+    version: str
+
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorOut, "description": "Text or batch over the configured limit."},
+    503: {"model": ErrorOut, "description": "The model is not loaded yet."},
+    504: {"model": ErrorOut, "description": "The analysis took longer than the request timeout."},
+}
+
+
+def runner_of(request: Request) -> Runner:
+    """The app's runner, or HTTP 503 while the model is still loading."""
+    runner: Runner | None = getattr(request.app.state, "runner", None)
+    if runner is None:
+        raise HTTPException(503, "the model is still loading; try again shortly")
+    return runner
+
+
+def check_length(text: str, max_chars: int, what: str = "text") -> None:
+    """HTTP 413 when ``text`` is longer than ``max_chars``."""
+    if len(text) > max_chars:
+        raise HTTPException(413, f"{what} has {len(text):,} characters; the limit is {max_chars:,}")
+
+
+def response_dict(analysis: Analysis) -> dict[str, Any]:
+    """The API form of an analysis: spans, summary and model."""
+    full = analysis.to_dict()
+    return {"spans": full["spans"], "summary": full["summary"], "model": full["model"]}
+
+
+@router.post("/analyze", response_model=AnalyzeResponse, responses=_ERRORS)
+async def analyze(body: AnalyzeRequest, request: Request) -> dict[str, Any]:
+    """Find the persuasion techniques in one text."""
+    runner = runner_of(request)
+    check_length(body.text, runner.settings.max_chars)
+    try:
+        analysis = await runner.analyze(Document(id="text", text=body.text), body.threshold)
+    except AnalysisTimeout as error:
+        raise HTTPException(504, str(error)) from None
+    return response_dict(analysis)
+
+
+@router.post("/analyze/batch", response_model=BatchResponse, responses=_ERRORS)
+async def analyze_batch(body: BatchRequest, request: Request) -> dict[str, Any]:
+    """Analyse several documents; one result per document, in the order given."""
+    runner = runner_of(request)
+    settings = runner.settings
+    if len(body.documents) > settings.max_batch:
+        raise HTTPException(
+            413, f"batch has {len(body.documents)} documents; the limit is {settings.max_batch}"
+        )
+    for doc in body.documents:
+        check_length(doc.text, settings.max_chars, f"document {doc.id!r}")
+    documents = [Document(id=d.id, text=d.text) for d in body.documents]
+    try:
+        analyses = await runner.analyze_batch(documents, body.threshold)
+    except AnalysisTimeout as error:
+        raise HTTPException(504, str(error)) from None
+    return {
+        "results": [
+            {"id": doc.id, **response_dict(a)} for doc, a in zip(documents, analyses, strict=True)
+        ]
+    }
+
+
+@router.get("/techniques", response_model=list[TechniqueOut])
+async def techniques() -> list[dict[str, Any]]:
+    """Every technique unspin knows, with its definition, an example and its colour."""
+    return [
+        {
+            "name": t.name,
+            "display_name": t.display_name,
+            "definition": t.definition,
+            "example": t.example,
+            "color": t.color,
+            "in_ptc": t.in_ptc,
+        }
+        for t in TECHNIQUES
+    ]
+
+
+@router.get("/health", response_model=HealthOut)
+async def health(request: Request) -> dict[str, Any]:
+    """Whether the model is loaded, which one, and the unspin version."""
+    runner: Runner | None = getattr(request.app.state, "runner", None)
+    info = runner.analyzer.info.to_dict() if runner else None
+    return {
+        "status": "ok" if runner else "loading",
+        "model_loaded": runner is not None,
+        "model": info,
+        "version": unspin.__version__,
+    }

@@ -1,0 +1,98 @@
+"""The ASGI application: pages, JSON API, static files and security headers."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import anyio
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+import unspin
+from unspin.web import api, pages
+from unspin.web.runner import AnalyzerLike, Runner, WebSettings
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+"""The Content-Security-Policy of every page: nothing inline, nothing from elsewhere."""
+
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
+    "https://fastapi.tiangolo.com; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+"""FastAPI's interactive ``/docs`` and ``/redoc`` load their viewer from a CDN."""
+
+_DOCS_PATHS = ("/docs", "/redoc")
+
+
+def create_app(
+    analyzer: AnalyzerLike | None = None,
+    settings: WebSettings | None = None,
+    db_url: str | None = None,
+) -> FastAPI:
+    """Build the app; without ``analyzer`` the model in ``settings.model`` loads at start-up.
+
+    With ``db_url`` the corpus dashboard (``unspin.web.dashboard.router``) is mounted too and
+    finds the URL in ``request.app.state.db_url``.
+    """
+    settings = settings or WebSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if getattr(app.state, "runner", None) is None:
+            loaded = await anyio.to_thread.run_sync(_load_analyzer, settings.model)
+            app.state.runner = Runner(loaded, settings)
+        yield
+
+    app = FastAPI(
+        title="unspin",
+        version=unspin.__version__,
+        description="Find the spans of a text that use persuasion techniques, and name them.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db_url = db_url
+    app.state.runner = Runner(analyzer, settings) if analyzer is not None else None
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > settings.max_body_bytes:
+            return JSONResponse(
+                {"detail": f"request body over {settings.max_body_bytes:,} bytes"}, 413
+            )
+        response = await call_next(request)
+        docs = request.url.path.startswith(_DOCS_PATHS)
+        response.headers["Content-Security-Policy"] = DOCS_CSP if docs else CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        static = request.url.path.startswith("/static/")
+        response.headers.setdefault(
+            "Cache-Control", "public, max-age=3600" if static else "no-store"
+        )
+        return response
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    if db_url is not None:
+        dashboard = importlib.import_module("unspin.web.dashboard")
+        app.include_router(dashboard.router)
+    app.mount("/static", StaticFiles(packages=[("unspin.web", "static")]), name="static")
+    return app
+
+
+def _load_analyzer(model: str | None) -> AnalyzerLike:
+    from unspin.inference import Analyzer
+
+    loaded: AnalyzerLike = Analyzer(model)
+    return loaded

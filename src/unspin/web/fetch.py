@@ -1,0 +1,155 @@
+"""Fetch a web page for analysis without letting the server be turned against its own network.
+
+Every hop (the first URL and each redirect, followed by hand) is resolved with DNS first; if
+any address is private, loopback, link-local, multicast, reserved or otherwise not global,
+the fetch is refused before a request is sent, unless ``allow_private`` is set. The request
+then goes to the address that was checked (the host name travels in ``Host`` and TLS SNI), so
+a second DNS answer cannot swap in another address. Time and size are bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import anyio
+import httpx
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+USER_AGENT = "unspin/0.1 (+https://github.com/unspin; article analysis)"
+_REDIRECTS = {301, 302, 303, 307, 308}
+
+
+class FetchError(ValueError):
+    """A URL that cannot or may not be fetched; the message is safe to show to the user."""
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """The body of a fetched page and where it finally came from."""
+
+    url: str
+    content_type: str
+    body: bytes
+
+
+def is_public_address(address: IPAddress) -> bool:
+    """True for a globally routable unicast address (checks IPv4 embedded in IPv6 too)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is not None and not is_public_address(embedded):
+            return False
+        if address.teredo is not None and not all(is_public_address(a) for a in address.teredo):
+            return False
+    return address.is_global and not (
+        address.is_multicast
+        or address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_unspecified
+    )
+
+
+async def resolve(host: str, port: int) -> list[IPAddress]:
+    """All addresses ``host`` resolves to (an IP literal resolves to itself)."""
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise FetchError(f"cannot resolve host {host!r}") from None
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in infos))
+
+
+async def _checked_address(url: httpx.URL, allow_private: bool) -> IPAddress:
+    if url.scheme not in ("http", "https"):
+        raise FetchError("only http and https URLs can be fetched")
+    if not url.host:
+        raise FetchError("the URL has no host")
+    port = url.port or (443 if url.scheme == "https" else 80)
+    addresses = await resolve(url.host, port)
+    if not addresses:
+        raise FetchError(f"cannot resolve host {url.host!r}")
+    if not allow_private:
+        refused = [a for a in addresses if not is_public_address(a)]
+        if refused:
+            raise FetchError(
+                f"refusing to fetch {url.host}: it resolves to a private, loopback or "
+                f"otherwise non-public address ({refused[0]})"
+            )
+    return addresses[0]
+
+
+async def fetch_url(
+    url: str,
+    *,
+    allow_private: bool = False,
+    timeout: float = 10.0,
+    max_bytes: int = 5_000_000,
+    max_redirects: int = 5,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> FetchedPage:
+    """Download ``url`` (following at most ``max_redirects`` redirects), checking every hop."""
+    try:
+        current = httpx.URL(url.strip())
+    except (httpx.InvalidURL, TypeError):
+        raise FetchError("that is not a valid URL") from None
+    try:
+        with anyio.fail_after(timeout):
+            async with httpx.AsyncClient(
+                timeout=timeout, follow_redirects=False, transport=transport, trust_env=False
+            ) as client:
+                for _ in range(max_redirects + 1):
+                    address = await _checked_address(current, allow_private)
+                    response = await _get(client, current, address, max_bytes)
+                    if isinstance(response, FetchedPage):
+                        return response
+                    current = response
+                raise FetchError(f"too many redirects (more than {max_redirects})")
+    except TimeoutError:
+        raise FetchError(f"the page took longer than {timeout:g} s to download") from None
+    except httpx.HTTPError as error:
+        raise FetchError(f"could not download the page: {type(error).__name__}") from None
+
+
+async def _get(
+    client: httpx.AsyncClient, url: httpx.URL, address: IPAddress, max_bytes: int
+) -> FetchedPage | httpx.URL:
+    """GET ``url`` from ``address``; a redirect gives the next URL, anything else the page."""
+    pinned = url.copy_with(host=str(address))
+    host_header = url.netloc.decode("ascii")
+    request = client.build_request(
+        "GET",
+        pinned,
+        headers={"Host": host_header, "User-Agent": USER_AGENT, "Accept": "text/html, text/plain"},
+        extensions={"sni_hostname": url.host},
+    )
+    response = await client.send(request, stream=True)
+    try:
+        if response.status_code in _REDIRECTS:
+            location = response.headers.get("location")
+            if not location:
+                raise FetchError("the page redirects without saying where")
+            return httpx.URL(urljoin(str(url), location))
+        if response.status_code >= 400:
+            raise FetchError(f"the server answered HTTP {response.status_code}")
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > max_bytes:
+            raise FetchError(f"the page is larger than {max_bytes:,} bytes")
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body.extend(chunk)
+            if len(body) > max_bytes:
+                raise FetchError(f"the page is larger than {max_bytes:,} bytes")
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        return FetchedPage(str(url), content_type, bytes(body))
+    finally:
+        await response.aclose()

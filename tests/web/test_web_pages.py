@@ -1,0 +1,159 @@
+"""HTML pages: rendering, escaping of hostile text, security headers, the standalone page."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from unspin.schema import Analysis, Document, ModelInfo, Span
+from unspin.web.render import analysis_view, render_standalone
+from unspin.web.segments import assign_lanes, segment_lines
+
+from .conftest import EXAMPLE, HOSTILE
+
+
+def test_index_form_and_headers(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "default-src 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    html = response.text
+    for field in ('name="text"', 'name="file"', 'name="url"'):
+        assert field in html
+    assert "<script>" not in html and "style=" not in html
+
+
+def test_example_is_loaded(client: TestClient) -> None:
+    assert "Riverside Park" in client.get("/?example=1").text
+
+
+def test_analysis_page_highlights(client: TestClient) -> None:
+    response = client.post("/analyze", data={"text": EXAMPLE})
+    assert response.status_code == 200
+    html = response.text
+    assert 'class="hl t0 l' in html  # Loaded Language, colour class t0
+    assert "Loaded Language" in html and "/static/unspin.js" in html
+    assert 'dir="auto"' in html
+    data = re.search(r'<script type="application/json" class="analysis-data">(.*?)</script>', html)
+    assert data
+    parsed = json.loads(data.group(1))
+    assert parsed["threshold"] == 0.5 and parsed["floor"] == 0.2
+    # The page fetched spans down to the floor; those under 0.5 start hidden.
+    assert any(s["score"] < 0.5 for s in parsed["spans"])
+    assert " off" in html
+    assert "style=" not in html and "<script>" not in html
+
+
+def test_hostile_text_is_escaped(client: TestClient) -> None:
+    response = client.post("/analyze", data={"text": HOSTILE})
+    html = response.text
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=x onerror=" in html
+    assert "{{ 1337*1000 }}" in html and "1337000" not in html  # no template injection
+    data = re.search(r'class="analysis-data">(.*?)</script>', html, re.S)
+    assert data and "<" not in data.group(1)
+    assert json.loads(data.group(1))["analysis"]["document"]["text"] == HOSTILE
+
+
+def test_hostile_file_name_is_escaped(client: TestClient) -> None:
+    pytest.importorskip("unspin.formats.text")
+    name = '"><img src=x onerror=alert(1)>.txt'
+    files = {"file": (name, b"What a reckless, disastrous plan.", "text/plain")}
+    response = client.post("/analyze", files=files)
+    assert response.status_code == 200
+    assert "<img src=x" not in response.text
+    assert "&lt;img src=x onerror=alert(1)&gt;.txt" in response.text
+
+
+def test_path_like_file_name_is_reduced(client: TestClient) -> None:
+    pytest.importorskip("unspin.formats.text")
+    files = {"file": ("../../etc/passwd.txt", b"A true patriot.", "text/plain")}
+    response = client.post("/analyze", files=files)
+    assert response.status_code == 200
+    assert "../" not in response.text and "passwd.txt" in response.text
+
+
+def test_html_upload_uses_article_text(client: TestClient) -> None:
+    pytest.importorskip("unspin.formats.html")
+    page = (
+        "<html><head><title>Park scandal</title></head><body><article><h1>Park scandal</h1>"
+        + "<p>The council's disastrous plan will ruin the park for every family here. </p>" * 5
+        + "</article></body></html>"
+    )
+    files = {"file": ("page.html", page.encode(), "text/html")}
+    response = client.post("/analyze", files=files)
+    assert response.status_code == 200
+    assert "disastrous" in response.text and "&lt;p&gt;" not in response.text
+
+
+def test_binary_upload_is_refused(client: TestClient) -> None:
+    pytest.importorskip("unspin.formats.text")
+    files = {"file": ("x.exe", b"MZ\x00\x01\x02", "application/octet-stream")}
+    response = client.post("/analyze", files=files)
+    assert response.status_code == 415
+    assert "Could not analyse" in response.text
+
+
+def test_form_errors(client: TestClient) -> None:
+    empty = client.post("/analyze", data={"text": "  "})
+    assert empty.status_code == 422 and "Paste a text" in empty.text
+    long = client.post("/analyze", data={"text": "a" * 2_001})
+    assert long.status_code == 413 and "the limit is 2,000" in long.text
+
+
+def test_static_files(client: TestClient) -> None:
+    js = client.get("/static/unspin.js")
+    assert js.status_code == 200 and "textContent" in js.text and "innerHTML" not in js.text
+    assert client.get("/static/unspin.css").status_code == 200
+    css = client.get("/static/techniques.css")
+    assert css.headers["content-type"].startswith("text/css") and ".t0{--c:#" in css.text
+
+
+def test_segments_keep_overlaps_apart() -> None:
+    text = "aaaa bbbb cccc"
+    spans = [Span(0, 9, "Doubt"), Span(5, 14, "Slogans"), Span(5, 9, "Repetition")]
+    lanes = assign_lanes(spans)
+    assert len(set(lanes)) == 3
+    (line,) = segment_lines(text, spans)
+    assert "".join(s.text for s in line.segments) == text
+    middle = next(s for s in line.segments if s.start == 5)
+    assert {layer.span for layer in middle.layers} == {0, 1, 2}
+
+
+def test_lines_split_at_newlines() -> None:
+    text = "one two\n\nthree"
+    lines = segment_lines(text, [Span(4, 11, "Doubt")])
+    assert ["".join(s.text for s in line.segments) for line in lines] == ["one two", "", "three"]
+    assert lines[2].segments[0].layers and not lines[2].segments[1].layers
+
+
+def _analysis(text: str, spans: list[Span]) -> Analysis:
+    return Analysis(Document("d", text, title="<b>T</b>"), spans, ModelInfo("m", "1"))
+
+
+def test_view_counts_and_share() -> None:
+    text = "Bad plan. Good plan. Awful plan."
+    view = analysis_view(
+        _analysis(text, [Span(0, 3, "Loaded_Language", 0.9), Span(21, 26, "Doubt", 0.3)]),
+        threshold=0.5,
+    )
+    assert view.sentences == 3 and view.sentences_with_technique == 1
+    assert {i.technique: i.count for i in view.legend} == {"Loaded_Language": 1, "Doubt": 0}
+
+
+def test_standalone_is_self_contained_and_escaped() -> None:
+    text = HOSTILE + "\nمن الواضح أن هذا القرار فاشل تماما."
+    spans = [Span(text.index("alert(1)"), text.index("alert(1)") + 8, "Loaded_Language", 0.9)]
+    html = render_standalone([_analysis(text, spans), _analysis("calm text", [])])
+    assert html.startswith("<!doctype html>")
+    assert "<script" not in html and "<img" not in html and "<b>T</b>" not in html
+    assert "&lt;b&gt;T&lt;/b&gt;" in html
+    assert "Content-Security-Policy" in html and "sha256-" in html
+    assert html.count('<article class="analysis"') == 2
+    assert "فاشل" in html and 'dir="auto"' in html
+    assert 'title="Loaded Language (0.90)"' in html

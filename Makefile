@@ -27,6 +27,7 @@ typecheck: install
 	$(BIN)/mypy
 
 pytest: install
+	scripts/ensure-chromium.sh
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest

@@ -87,7 +87,7 @@ async def analyze_page(request: Request) -> HTMLResponse:
         if isinstance(upload, UploadFile) and upload.filename:
             document = await _from_upload(upload, settings)
         elif text.strip():
-            document = Document(id="pasted-text", text=text)
+            document = Document(id="pasted-text", text=text, title=_first_line(text))
         elif url:
             document = await _from_url(url, settings)
         else:
@@ -106,6 +106,12 @@ async def analyze_page(request: Request) -> HTMLResponse:
         return _form_page(request, error=f"{error}.", text=text, url=url, status=504)
     view = analysis_view(analysis, threshold=runner.default_threshold, floor=floor)
     return templates.TemplateResponse(request, "analysis.html", {"view": view})
+
+
+def _first_line(text: str, limit: int = 90) -> str:
+    """A title for pasted text: its first line, shortened."""
+    line = text.strip().split("\n", 1)[0].strip()
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def _field(value: Any) -> str:

@@ -157,7 +157,7 @@
       seg.addEventListener("blur", hideTip);
       seg.addEventListener("click", function (event) {
         event.stopPropagation();
-        if (tip && !tip.hidden && seg.classList.contains("active")) { hideTip(); } else { showTip(seg); }
+        showTip(seg);
       });
       seg.addEventListener("keydown", function (event) {
         if (event.key === "Escape") { hideTip(); }

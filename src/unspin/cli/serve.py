@@ -1,0 +1,62 @@
+"""``unspin serve``: the web app and HTTP API (needs the ``web`` extra)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option(
+    "--model",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Model folder (default: the shipped model).",
+)
+@click.option("--db", "db_url", default=None, help="Database URL: adds the corpus dashboard.")
+@click.option(
+    "--allow-private-urls",
+    is_flag=True,
+    help="Let URL input fetch private, loopback and link-local addresses (unsafe when shared).",
+)
+@click.option("--max-chars", type=int, default=100_000, show_default=True, help="Longest text.")
+@click.option("--max-batch", type=int, default=64, show_default=True, help="Largest API batch.")
+@click.option(
+    "--timeout", type=float, default=60.0, show_default=True, help="Seconds per analysis."
+)
+@click.option("--workers", type=int, default=None, help="Analyses run at once (default: CPUs).")
+def serve(
+    host: str,
+    port: int,
+    model: Path | None,
+    db_url: str | None,
+    allow_private_urls: bool,
+    max_chars: int,
+    max_batch: int,
+    timeout: float,
+    workers: int | None,
+) -> None:
+    """Serve the web app and the JSON API (``/docs`` describes it)."""
+    try:
+        import uvicorn
+
+        from unspin.web import WebSettings, create_app
+    except ImportError as error:  # pragma: no cover - depends on the install
+        raise click.ClickException(
+            f"the web app needs the 'web' extra (pip install 'unspin[web]'): {error}"
+        ) from None
+    options = {"workers": workers} if workers else {}
+    settings = WebSettings(
+        model=str(model) if model else None,
+        max_chars=max_chars,
+        max_batch=max_batch,
+        request_timeout=timeout,
+        allow_private_urls=allow_private_urls,
+        **options,
+    )
+    if allow_private_urls:
+        click.echo("warning: URL input may reach private and loopback addresses", err=True)
+    uvicorn.run(create_app(settings=settings, db_url=db_url), host=host, port=port)

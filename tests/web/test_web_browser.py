@@ -1,0 +1,189 @@
+"""The analysis page in real headless Chromium (Debian's ``chromium``, driven by Playwright).
+
+Set ``UNSPIN_SCREENSHOT=1`` to also save ``docs/screenshot-analysis.png`` (with the shipped
+model when present, otherwise the fake analyzer).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from unspin.web import WebSettings, create_app
+
+from .conftest import EXAMPLE, HOSTILE, MODEL_DIR, FakeAnalyzer
+
+CHROMIUM = os.environ.get("UNSPIN_CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+ARABIC = "من الواضح أن هذا القرار فاشل تماما، ولا يصدقه أحد."
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _serve(app: Any) -> Iterator[str]:
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not at {CHROMIUM} (scripts/ensure-chromium.sh installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    yield from _serve(create_app(FakeAnalyzer(), WebSettings(max_chars=20_000)))
+
+
+def _visible_segments(page: Any) -> int:
+    count: int = page.locator(".text .seg:not(.none)").count()
+    return count
+
+
+def test_paste_analyse_hover_filter_slide(browser: Any, base_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    dialogs: list[str] = []
+    problems: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    page.goto(f"{base_url}/")
+    page.fill("#text", f"{EXAMPLE}\n{HOSTILE}\n{ARABIC}")
+    page.click("text=Analyse text")
+    page.wait_for_selector(".text .seg")
+
+    # Hostile text is shown as text and runs nothing.
+    text_panel = page.locator(".text")
+    assert "<script>alert(1)</script>" in text_panel.inner_text()
+    assert "<img src=x onerror=alert(1)>" in text_panel.inner_text()
+    assert page.locator(".text img, .text script").count() == 0
+
+    # Highlights, with the low-scored ones hidden at the default threshold.
+    shown = _visible_segments(page)
+    assert shown > 5
+    assert page.locator(".hl.off").count() > 0
+
+    # Hover a span: the tooltip names its technique, definition and score.
+    page.locator(".seg:not(.none) .hl.t6").first.hover()  # Flag-Waving
+    tip = page.locator("#tip")
+    tip.wait_for(state="visible")
+    assert "Flag-Waving" in tip.inner_text()
+    assert "score 0.88" in tip.inner_text() and "patriotism" in tip.inner_text()
+
+    # Keyboard: focusing a highlight shows the tooltip too.
+    page.mouse.move(0, 0)
+    page.locator(".seg:not(.none)").first.focus()
+    tip.wait_for(state="visible")
+    page.keyboard.press("Escape")
+    tip.wait_for(state="hidden")
+
+    # The slider hides spans below it without a new request.
+    slider = page.locator("input.threshold")
+    slider.focus()
+    for _ in range(30):  # 0.50 -> 0.80
+        page.keyboard.press("ArrowRight")
+    assert page.locator("output.threshold-value").inner_text() == "0.80"
+    fewer = _visible_segments(page)
+    assert 0 < fewer < shown
+    page.keyboard.press("End")
+    assert _visible_segments(page) == 0
+    assert page.locator(".share-percent").inner_text() == "0%"
+    page.keyboard.press("Home")  # the floor, 0.20: the hidden low-scored spans come back
+    assert _visible_segments(page) > shown
+
+    # The legend filters by technique.
+    chip = page.locator(".chip.t0")  # Loaded Language
+    chip.click()
+    assert chip.get_attribute("aria-pressed") == "false"
+    assert page.locator(".hl.t0:not(.off)").count() == 0
+    chip.click()
+    assert page.locator(".hl.t0:not(.off)").count() > 0
+
+    # Arabic lines run right to left.
+    arabic = page.locator(".line", has_text="الواضح")
+    assert arabic.evaluate("el => getComputedStyle(el).direction") == "rtl"
+
+    # JSON download.
+    with page.expect_download() as download:
+        page.click("button.download")
+    assert download.value.suggested_filename.endswith(".json")
+
+    assert dialogs == []
+    assert problems == []
+    page.close()
+
+
+def test_phone_width_has_no_sideways_scroll(browser: Any, base_url: str) -> None:
+    page = browser.new_page(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page.goto(f"{base_url}/?example=1")
+    page.click("text=Analyse text")
+    page.wait_for_selector(".text .seg")
+    wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    assert not wide
+    page.locator(".seg:not(.none)").first.tap()
+    page.locator("#tip").wait_for(state="visible")
+    page.close()
+
+
+@pytest.mark.skipif(not os.environ.get("UNSPIN_SCREENSHOT"), reason="set UNSPIN_SCREENSHOT=1")
+def test_screenshot(browser: Any) -> None:
+    analyzer: Any = FakeAnalyzer()
+    if (MODEL_DIR / "config.json").exists():
+        from unspin.inference import Analyzer
+
+        analyzer = Analyzer()
+    for base in _serve(create_app(analyzer)):
+        page = browser.new_page(viewport={"width": 1280, "height": 860}, device_scale_factor=1)
+        page.goto(f"{base}/?example=1")
+        page.click("text=Analyse text")
+        page.wait_for_selector(".text .seg")
+        target = page.locator(".seg:not(.none)").nth(2)
+        target.hover()
+        page.locator("#tip").wait_for(state="visible")
+        DOCS.mkdir(exist_ok=True)
+        page.screenshot(path=str(DOCS / "screenshot-analysis.png"))
+        page.close()
+    assert shutil.os.path.getsize(DOCS / "screenshot-analysis.png") > 10_000  # type: ignore[attr-defined]

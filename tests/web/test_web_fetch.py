@@ -1,0 +1,183 @@
+"""URL input: the SSRF guard, redirects checked hop by hop, limits, and a real loopback fetch."""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
+import anyio
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from unspin.web import WebSettings, create_app
+from unspin.web.fetch import FetchError, fetch_url, is_public_address
+
+from .conftest import FakeAnalyzer
+
+ARTICLE = (
+    "<html><head><title>Riverside Park</title></head><body><nav>Home | News</nav><article>"
+    "<h1>Riverside Park</h1>"
+    + "<p>Every true patriot knows this reckless, disastrous plan must be stopped now. </p>" * 6
+    + "</article><footer>Contact us</footer></body></html>"
+)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.hits.append(self.path)
+        if self.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "/article")
+            self.end_headers()
+            return
+        body = {"/article": ARTICLE, "/plain": "A true patriot speaks.", "/big": "x" * 50_000}
+        data = body.get(self.path, "").encode()
+        kind = "text/html" if self.path == "/article" else "text/plain"
+        self.send_response(200 if data else 404)
+        self.send_header("Content-Type", f"{kind}; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def site() -> Iterator[tuple[str, list[str]]]:
+    """A tiny web site on loopback; yields its base URL and the paths requested."""
+    hits: ClassVar[list[str]] = []
+    handler = type("Handler", (_Handler,), {"hits": hits})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+        "240.0.0.1",
+        "255.255.255.255",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "ff02::1",
+        "::ffff:127.0.0.1",
+        "2002:7f00:1::",
+        "::",
+    ],
+)
+def test_non_public_addresses(address: str) -> None:
+    assert not is_public_address(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111"])
+def test_public_addresses(address: str) -> None:
+    assert is_public_address(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:{port}/article",
+        "http://localhost:{port}/article",
+        "http://[::1]:{port}/article",
+        "http://[::ffff:127.0.0.1]:{port}/article",
+        "http://10.0.0.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://0x7f000001:{port}/article",
+    ],
+)
+def test_default_app_refuses_private_urls(
+    client: TestClient, site: tuple[str, list[str]], url: str
+) -> None:
+    base, hits = site
+    port = base.rsplit(":", 1)[1]
+    response = client.post("/analyze", data={"url": url.format(port=port)})
+    assert response.status_code == 422
+    assert "Cannot fetch that URL" in response.text
+    assert hits == []
+
+
+def test_other_schemes_refused() -> None:
+    for url in ("file:///etc/passwd", "ftp://example.com/", "gopher://x/", "not a url"):
+        with pytest.raises(FetchError):
+            anyio.run(lambda u=url: fetch_url(u))
+
+
+def test_redirect_to_private_address_is_refused() -> None:
+    sent: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        return httpx.Response(302, headers={"Location": "http://127.0.0.1/admin"})
+
+    transport = httpx.MockTransport(handle)
+    with pytest.raises(FetchError, match="non-public"):
+        anyio.run(lambda: fetch_url("http://93.184.216.34/start", transport=transport))
+    assert sent == ["http://93.184.216.34/start"]
+
+
+def test_redirect_loop_is_bounded() -> None:
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(301, headers={"Location": "/again"})
+
+    transport = httpx.MockTransport(handle)
+    with pytest.raises(FetchError, match="too many redirects"):
+        anyio.run(lambda: fetch_url("http://93.184.216.34/", transport=transport))
+
+
+def test_request_pins_checked_address_and_keeps_host() -> None:
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, text="hello", headers={"Content-Type": "text/plain"})
+
+    page = anyio.run(
+        lambda: fetch_url("http://93.184.216.34:8080/a?b=1", transport=httpx.MockTransport(handle))
+    )
+    assert page.body == b"hello" and page.url == "http://93.184.216.34:8080/a?b=1"
+    assert seen[0].headers["host"] == "93.184.216.34:8080"
+
+
+def test_allowed_loopback_fetch_with_redirect_and_limits(site: tuple[str, list[str]]) -> None:
+    base, hits = site
+    page = anyio.run(lambda: fetch_url(f"{base}/redirect", allow_private=True))
+    assert hits == ["/redirect", "/article"]
+    assert page.url == f"{base}/article" and page.content_type == "text/html"
+    with pytest.raises(FetchError, match="larger than"):
+        anyio.run(lambda: fetch_url(f"{base}/big", allow_private=True, max_bytes=10_000))
+    with pytest.raises(FetchError, match="HTTP 404"):
+        anyio.run(lambda: fetch_url(f"{base}/missing", allow_private=True))
+
+
+def test_allowed_app_analyses_loopback_page(
+    fake: FakeAnalyzer, site: tuple[str, list[str]]
+) -> None:
+    pytest.importorskip("unspin.formats.html")
+    base, hits = site
+    settings = WebSettings(allow_private_urls=True)
+    with TestClient(create_app(fake, settings)) as client:
+        response = client.post("/analyze", data={"url": f"{base}/redirect"})
+    assert response.status_code == 200, response.text
+    assert "reckless" in response.text and "Contact us" not in response.text
+    assert 'class="hl ' in response.text
+    assert hits == ["/redirect", "/article"]

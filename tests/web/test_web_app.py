@@ -1,0 +1,70 @@
+"""App factory options and the ``unspin serve`` command."""
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fastapi import APIRouter, FastAPI
+from fastapi.testclient import TestClient
+
+from unspin.cli.serve import serve
+from unspin.web import WebSettings, create_app
+
+from .conftest import FakeAnalyzer
+
+
+def test_dashboard_router_is_included_with_db_url(
+    fake: FakeAnalyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    router = APIRouter()
+
+    @router.get("/dashboard")
+    async def dashboard() -> dict[str, str]:
+        return {"db": "seen"}
+
+    module = types.ModuleType("unspin.web.dashboard")
+    module.router = router  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "unspin.web.dashboard", module)
+    with TestClient(create_app(fake, db_url="sqlite:///x.db")) as client:
+        assert client.get("/dashboard").json() == {"db": "seen"}
+        assert client.app.state.db_url == "sqlite:///x.db"  # type: ignore[attr-defined]
+    with TestClient(create_app(fake)) as client:
+        assert client.get("/dashboard").status_code == 404
+
+
+def test_serve_builds_app_from_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake_run(app: FastAPI, host: str, port: int) -> None:
+        seen.update(app=app, host=host, port=port)
+
+    monkeypatch.setattr("uvicorn.run", fake_run)
+    result = CliRunner().invoke(
+        serve, ["--port", "9001", "--max-chars", "500", "--max-batch", "2", "--workers", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    assert seen["host"] == "127.0.0.1" and seen["port"] == 9001
+    settings: WebSettings = seen["app"].state.settings
+    assert (settings.max_chars, settings.max_batch, settings.workers) == (500, 2, 3)
+    assert settings.allow_private_urls is False
+
+
+def test_serve_allow_private_urls_warns(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr("uvicorn.run", lambda app, host, port: seen.update(app=app))
+    result = CliRunner().invoke(serve, ["--allow-private-urls"])
+    assert result.exit_code == 0
+    assert "private" in result.output
+    assert seen["app"].state.settings.allow_private_urls is True
+
+
+def test_health_while_model_loads() -> None:
+    app = create_app(settings=WebSettings())
+    client = TestClient(app)  # no lifespan: the model is not loaded
+    assert client.get("/api/health").json()["model_loaded"] is False
+    response = client.post("/api/analyze", json={"text": "hello"})
+    assert response.status_code == 503 and "loading" in response.json()["detail"]

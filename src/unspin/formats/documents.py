@@ -1,0 +1,214 @@
+"""Documents from files: plain text, HTML, JSONL and CSV, and JSONL output.
+
+``.txt`` (and any other suffix) and ``.html``/``.htm`` files hold one document each; ``.jsonl``
+and ``.csv`` files hold one per line or row, with a ``text`` field and the optional fields
+``id, title, source, url, published, author, language, metadata`` (other fields are kept in
+``metadata``). A folder yields the documents of every such file in it, recursively.
+
+:func:`iter_documents` yields a :class:`FormatError` in place of each record it cannot read and
+carries on, so the caller decides whether one bad line stops the run; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from unspin.formats.errors import FormatError
+from unspin.formats.html import extract_text
+from unspin.formats.text import MAX_TEXT_BYTES, read_text_file
+from unspin.schema import Analysis, Document, SchemaError
+
+STDIN = Path("-")
+"""The path that stands for standard input (read as JSONL by :func:`iter_documents`)."""
+
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+RECORD_SUFFIXES = frozenset({".jsonl", ".csv"})
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+DOCUMENT_SUFFIXES = HTML_SUFFIXES | RECORD_SUFFIXES | TEXT_SUFFIXES
+"""Suffixes picked up when a folder is read."""
+
+_FIELDS = ("id", "text", "title", "source", "url", "published", "author", "language", "metadata")
+
+DocumentOrError = Document | FormatError
+
+
+def iter_documents(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> Iterator[DocumentOrError]:
+    """Yield the documents in ``path`` (a file, a folder, or ``-`` for JSONL on stdin)."""
+    if path == STDIN:
+        yield from _records_jsonl(sys.stdin, "<stdin>")
+        return
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and _is_document(p))
+        if not files:
+            yield FormatError(path, "contains no .txt, .html, .jsonl or .csv files")
+        for file in files:
+            yield from _iter_file(file, max_bytes)
+        return
+    yield from _iter_file(path, max_bytes)
+
+
+def read_document(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> Document:
+    """Read a file that holds exactly one document (text or HTML)."""
+    suffix = path.suffix.lower()
+    if suffix in RECORD_SUFFIXES:
+        raise FormatError(path, f"a {suffix} file holds many documents; use iter_documents")
+    text = read_text_file(path, max_bytes=max_bytes)
+    if suffix in HTML_SUFFIXES:
+        body, title = extract_text(text)
+        return Document(id=path.stem, text=body, title=title, source=str(path))
+    return Document(id=path.stem, text=text, source=str(path))
+
+
+def read_documents_jsonl(path: Path) -> list[Document]:
+    """Read a JSONL file of documents, raising the first FormatError met."""
+    documents = []
+    for item in iter_documents(path):
+        if isinstance(item, FormatError):
+            raise item
+        documents.append(item)
+    return documents
+
+
+def iter_analyses_jsonl(path: Path) -> Iterator[Analysis]:
+    """Read a JSONL file of analyses (as written by :func:`write_jsonl`)."""
+    lines = sys.stdin if path == STDIN else _read_lines(path)
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield Analysis.from_json(line)
+        except SchemaError as error:
+            raise FormatError(path, str(error), number) from None
+
+
+def write_jsonl(target: Path | IO[str], items: Iterable[Document | Analysis]) -> int:
+    """Write documents or analyses one JSON object per line; return how many were written."""
+    if isinstance(target, Path):
+        with target.open("w", encoding="utf-8", newline="\n") as handle:
+            return write_jsonl(handle, items)
+    count = 0
+    for item in items:
+        target.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def document_from_record(record: dict[str, Any], default_id: str) -> Document:
+    """A Document from a JSONL/CSV record; unknown fields go into ``metadata``."""
+    if "text" not in record:
+        raise SchemaError("missing field 'text'")
+    text = record["text"]
+    if not isinstance(text, str):
+        raise SchemaError("field 'text' must be a string")
+    if not text.strip():
+        raise SchemaError("field 'text' is empty")
+    metadata = record.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise SchemaError("field 'metadata' must be an object")
+    extra = {k: v for k, v in record.items() if k not in _FIELDS and v not in (None, "")}
+    known = {k: v for k, v in record.items() if k in _FIELDS and v not in (None, "")}
+    for key, value in known.items():
+        if key not in ("text", "metadata") and not isinstance(value, str):
+            known[key] = str(value)
+    known["id"] = known.get("id") or default_id
+    known["metadata"] = {**metadata, **extra}
+    return Document.from_dict(known)
+
+
+def _is_document(path: Path) -> bool:
+    return path.suffix.lower() in DOCUMENT_SUFFIXES and not path.name.startswith(".")
+
+
+def _iter_file(path: Path, max_bytes: int) -> Iterator[DocumentOrError]:
+    suffix = path.suffix.lower()
+    if suffix not in RECORD_SUFFIXES:
+        try:
+            yield read_document(path, max_bytes=max_bytes)
+        except (FormatError, SchemaError) as error:
+            yield _as_format_error(path, error)
+        return
+    try:
+        content = read_text_file(path, max_bytes=max_bytes)
+    except FormatError as error:
+        yield error
+        return
+    if suffix == ".jsonl":
+        yield from _records_jsonl(io.StringIO(content, newline=None), str(path))
+    else:
+        yield from _records_csv(io.StringIO(content, newline=""), str(path))
+
+
+def _records_jsonl(handle: IO[str], name: str) -> Iterator[DocumentOrError]:
+    stem = Path(name).stem
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield FormatError(name, f"not valid JSON ({error.msg})", number)
+            continue
+        if not isinstance(record, dict):
+            yield FormatError(name, "expected a JSON object with a 'text' field", number)
+            continue
+        yield _record(record, f"{stem}-{number}", name, number)
+
+
+def _records_csv(handle: IO[str], name: str) -> Iterator[DocumentOrError]:
+    stem = Path(name).stem
+    try:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None or "text" not in reader.fieldnames:
+            yield FormatError(name, "CSV needs a header row with a 'text' column", 1)
+            return
+        for row in reader:
+            number = reader.line_num
+            if None in row:
+                yield FormatError(name, "row has more fields than the header", number)
+                continue
+            record: dict[str, Any] = dict(row)
+            if record.get("metadata"):
+                try:
+                    record["metadata"] = json.loads(record["metadata"])
+                except json.JSONDecodeError:
+                    yield FormatError(name, "column 'metadata' must hold a JSON object", number)
+                    continue
+            yield _record(record, f"{stem}-{number}", name, number)
+    except csv.Error as error:
+        yield FormatError(name, f"malformed CSV: {error}")
+
+
+def _record(record: dict[str, Any], default_id: str, name: str, line: int) -> DocumentOrError:
+    try:
+        return document_from_record(record, default_id)
+    except SchemaError as error:
+        return FormatError(name, str(error), line)
+
+
+def _as_format_error(path: Path, error: FormatError | SchemaError) -> FormatError:
+    return error if isinstance(error, FormatError) else FormatError(path, str(error))
+
+
+def _read_lines(path: Path) -> list[str]:
+    return read_text_file(path, max_bytes=sys.maxsize).splitlines()
+
+
+__all__ = [
+    "DOCUMENT_SUFFIXES",
+    "HTML_SUFFIXES",
+    "RECORD_SUFFIXES",
+    "STDIN",
+    "TEXT_SUFFIXES",
+    "document_from_record",
+    "iter_analyses_jsonl",
+    "iter_documents",
+    "read_document",
+    "read_documents_jsonl",
+    "write_jsonl",
+]

@@ -1,0 +1,139 @@
+"""Plain-text input: bytes to ``str`` with a clear error for everything that is not text.
+
+UTF-8 (with or without a byte-order mark) is tried first. Other encodings are used only when
+declared (a caller-supplied charset, a UTF-16/32 byte-order mark, an HTML ``<meta charset>``)
+or detected with confidence by charset-normalizer. Newlines are kept exactly as stored, so
+character offsets index the text the way the file holds it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from pathlib import Path
+
+from unspin.formats.errors import FormatError
+
+MAX_TEXT_BYTES = 5_000_000
+"""Largest input accepted by default (bytes)."""
+
+_MAX_CONTROL_SHARE = 0.05
+_MAX_DETECTION_CHAOS = 0.2
+_WESTERN_DEFAULT = "cp1252"
+_MIN_DETECTION_BYTES = 16
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+def decode_bytes(
+    data: bytes, name: str, *, encoding: str | None = None, max_bytes: int = MAX_TEXT_BYTES
+) -> str:
+    """Decode ``data`` (read from ``name``) to text, or raise a FormatError saying why not.
+
+    ``encoding`` is a declared charset (e.g. from an HTTP header), tried after UTF-8.
+    """
+    if len(data) > max_bytes:
+        raise FormatError(name, f"is larger than the limit of {max_bytes:,} bytes")
+    text = _decode(data, name, encoding)
+    if not text.strip():
+        raise FormatError(name, "is empty")
+    if _control_share(text) > _MAX_CONTROL_SHARE:
+        raise FormatError(name, "looks like binary data, not text")
+    return text
+
+
+def read_text_file(path: str | Path, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
+    """Read a text file, decoding it as :func:`decode_bytes` does."""
+    path = Path(path)
+    if not path.exists():
+        raise FormatError(path, "no such file")
+    if path.is_dir():
+        raise FormatError(path, "is a directory, expected a file")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FormatError(path, f"is larger than the limit of {max_bytes:,} bytes")
+        data = path.read_bytes()
+    except OSError as error:
+        raise FormatError(path, error.strerror or str(error)) from None
+    return decode_bytes(data, str(path), max_bytes=max_bytes)
+
+
+def _decode(data: bytes, name: str, declared: str | None) -> str:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as error:
+                reason = f"invalid {codec} after its byte-order mark ({error.reason})"
+                raise FormatError(name, reason) from None
+    if b"\x00" in data:
+        raise FormatError(name, "looks like binary data, not text (contains NUL bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        utf8_error = error
+    for candidate in (declared, _meta_charset(data)):
+        if candidate and _known_codec(candidate):
+            try:
+                return data.decode(candidate)
+            except UnicodeDecodeError:
+                continue
+    detected = _detect(data)
+    if detected is not None:
+        return detected
+    raise FormatError(
+        name,
+        f"is not UTF-8 (invalid byte at offset {utf8_error.start}) and its encoding "
+        "could not be detected; convert it to UTF-8",
+    )
+
+
+def _meta_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _known_codec(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
+def _detect(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    matches = [m for m in from_bytes(data) if not m.encoding.startswith(("utf_16", "utf_32"))]
+    if not matches or len(data) < _MIN_DETECTION_BYTES:
+        return None
+    best = matches[0]
+    if best.chaos > _MAX_DETECTION_CHAOS:
+        return None
+    # Short Western texts often fit several single-byte code pages equally well; prefer the
+    # commonest one, Windows-1252, when it ties with the best guess.
+    for match in matches:
+        tied = (match.chaos, match.coherence) == (best.chaos, best.coherence)
+        if tied and match.encoding == _WESTERN_DEFAULT:
+            return str(match)
+    return str(best)
+
+
+def _control_share(text: str) -> float:
+    sample = text[:100_000]
+    controls = sum(
+        1 for char in sample if char not in _ALLOWED_CONTROLS and unicodedata.category(char) == "Cc"
+    )
+    return controls / len(sample)
+
+
+__all__ = ["MAX_TEXT_BYTES", "decode_bytes", "read_text_file"]

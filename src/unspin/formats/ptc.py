@@ -91,7 +91,9 @@ def _parse_label_line(path: Path, number: int, line: str) -> LabelRow:
     try:
         begin, finish = int(start), int(end)
     except ValueError:
-        raise FormatError(path, f"offsets must be integers, got {start!r} {end!r}", number) from None
+        raise FormatError(
+            path, f"offsets must be integers, got {start!r} {end!r}", number
+        ) from None
     if not 0 <= begin < finish:
         raise FormatError(path, f"need 0 <= start < end, got {begin} {finish}", number)
     return LabelRow(article_id.strip(), begin, finish, technique)
@@ -106,12 +108,16 @@ def read_labels(path: Path, default_technique: str = "propaganda") -> dict[str, 
     return grouped
 
 
-def check_spans_fit(documents: Iterable[Document], spans: Mapping[str, list[Span]], where: Path) -> None:
+def check_spans_fit(
+    documents: Iterable[Document], spans: Mapping[str, list[Span]], where: Path
+) -> None:
     """Raise if a label points at an unknown article or beyond an article's end."""
     lengths = {d.id: len(d.text) for d in documents}
     for article_id, article_spans in spans.items():
         if article_id not in lengths:
-            raise FormatError(where, f"labels for article {article_id!r}, which is not in the corpus")
+            raise FormatError(
+                where, f"labels for article {article_id!r}, which is not in the corpus"
+            )
         for span in article_spans:
             if span.end > lengths[article_id]:
                 raise FormatError(
@@ -143,7 +149,7 @@ def find_articles_dir(root: Path) -> Path:
 
 
 def find_technique_labels(root: Path) -> Path:
-    """The technique-level labels of a PTC split: a ``*TC*.labels`` file or ``*technique*`` folder."""
+    """Technique labels of a PTC split: a ``*TC*.labels`` file or a ``*technique*`` folder."""
     for pattern in ("*task2-TC.labels", "*TC*.labels"):
         files = sorted(root.glob(pattern))
         if files:

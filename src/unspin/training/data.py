@@ -33,13 +33,19 @@ def split_by_article(
     """Shuffle article ids with ``seed``; the first ``test_share`` is test, the next dev."""
     ordered = sorted(pairs, key=lambda pair: pair[0].id)
     random.Random(seed).shuffle(ordered)
-    n_test = round(len(ordered) * test_share)
-    n_dev = round(len(ordered) * dev_share)
+    n_test = _share(len(ordered), test_share)
+    n_dev = _share(len(ordered), dev_share)
     return Split(
         train=ordered[n_test + n_dev :],
         dev=ordered[n_test : n_test + n_dev],
         test=ordered[:n_test],
     )
+
+
+def _share(total: int, share: float) -> int:
+    """At least one article for a non-zero share of three or more articles."""
+    wanted = round(total * share)
+    return max(wanted, 1) if share > 0 and total >= 3 else wanted
 
 
 def load_ptc(path: Path) -> list[tuple[Document, list[Span]]]:

@@ -49,8 +49,9 @@ class TrainConfig:
     dev_share: float = 0.1
     test_share: float = 0.1
     max_length: int = 256
-    train_stride: int = 192
-    inference_stride: int = 192
+    train_stride: int | None = None
+    """Tokens between training windows; default three quarters of a window."""
+    inference_stride: int | None = None
     epochs: int = 4
     max_steps: int | None = None
     batch_size: int = 16
@@ -96,6 +97,8 @@ def train(config: TrainConfig, log: Log = print) -> Path:
         f"extra SemEval-2021 memes: {len(extra_train)}"
     )
     window = config.max_length - 2
+    config.train_stride = config.train_stride or window * 3 // 4
+    config.inference_stride = config.inference_stride or window * 3 // 4
     examples = build_examples(
         split.train + extra_train, text_encoder, techniques, window, config.train_stride
     )
@@ -308,7 +311,7 @@ def _prepare_folder(
         techniques=techniques,
         thresholds={c: 0.5 for c in channels},
         max_length=config.max_length,
-        stride=config.inference_stride,
+        stride=config.inference_stride or (config.max_length - 2) * 3 // 4,
         base_encoder=str(encoder_path.name if config.encoder else "all-MiniLM-L6-v2"),
     ).save(output)
     return output

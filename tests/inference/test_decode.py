@@ -1,0 +1,66 @@
+"""Windows and span decoding: the arithmetic between model outputs and character offsets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from unspin.inference.decode import calibrate, char_range, decode_spans, true_runs
+from unspin.inference.windows import TokenizedText, plan_windows
+
+
+def test_windows_cover_every_token_with_overlap() -> None:
+    windows = plan_windows(600, size=254, stride=192)
+    assert [(w.start, w.end) for w in windows] == [(0, 254), (192, 446), (384, 600)]
+    covered = np.zeros(600, bool)
+    for w in windows:
+        covered[w.start : w.end] = True
+    assert covered.all()
+
+
+def test_short_and_empty_texts_get_one_or_no_window() -> None:
+    assert [(w.start, w.end) for w in plan_windows(10, 254, 192)] == [(0, 10)]
+    assert plan_windows(0, 254, 192) == []
+    with pytest.raises(ValueError):
+        plan_windows(10, 254, 300)
+
+
+def test_true_runs() -> None:
+    mask = np.array([0, 1, 1, 0, 1, 0, 0, 1], bool)
+    assert true_runs(mask) == [(1, 3), (4, 5), (7, 8)]
+    assert true_runs(np.zeros(4, bool)) == []
+
+
+def test_calibrate_maps_each_threshold_to_one_half() -> None:
+    probabilities = np.array([[0.2, 0.7], [0.9, 0.1]], np.float32)
+    thresholds = np.array([0.2, 0.7], np.float32)
+    calibrated = calibrate(probabilities, thresholds)
+    assert calibrated[0, 0] == pytest.approx(0.5, abs=1e-5)
+    assert calibrated[0, 1] == pytest.approx(0.5, abs=1e-5)
+    assert calibrated[1, 0] > 0.5 > calibrated[1, 1]
+
+
+def _tokens(text: str, pieces: list[tuple[int, int]]) -> TokenizedText:
+    return TokenizedText(np.arange(len(pieces)), np.asarray(pieces, np.int64))
+
+
+def test_char_range_widens_word_pieces_to_whole_words() -> None:
+    text = "unbelievably corrupt people"
+    tokens = _tokens(text, [(0, 2), (2, 12), (13, 17), (17, 20), (21, 27)])
+    assert char_range(text, tokens, 2, 2) == (13, 20)  # "corr" -> "corrupt"
+    assert text[slice(*char_range(text, tokens, 1, 3))] == "unbelievably corrupt"
+
+
+def test_decode_spans_finds_runs_per_channel_with_mean_scores() -> None:
+    text = "Emoji 🎉 fine: take back our streets!"
+    words = [(0, 5), (6, 7), (8, 12), (12, 13), (14, 18), (19, 23), (24, 27), (28, 35), (35, 36)]
+    tokens = _tokens(text, words)
+    scores = np.zeros((len(words), 2), np.float32)
+    scores[4:9, 0] = [0.6, 0.8, 0.9, 0.7, 0.6]
+    scores[1, 1] = 0.55
+    spans = decode_spans(text, tokens, scores, ["Slogans", "Loaded_Language"], threshold=0.5)
+    assert [(text[s.start : s.end], s.technique) for s in spans] == [
+        ("🎉", "Loaded_Language"),
+        ("take back our streets!", "Slogans"),
+    ]
+    assert spans[1].score == pytest.approx(0.72, abs=1e-4)

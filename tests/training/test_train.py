@@ -1,0 +1,106 @@
+"""Training runs end to end on a tiny corpus, and the ONNX graph computes what torch computes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+import torch  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
+
+from unspin.cli.train import train_command  # noqa: E402
+from unspin.inference import Analyzer  # noqa: E402
+from unspin.inference.model_folder import ModelConfig  # noqa: E402
+from unspin.training.data import build_examples, default_techniques, load_ptc  # noqa: E402
+from unspin.training.export import FP32_FILE, export_onnx  # noqa: E402
+from unspin.training.model import SpanTagger  # noqa: E402
+from unspin.training.train import default_encoder_path  # noqa: E402
+
+
+def test_train_command_writes_a_loadable_model_folder(tiny_ptc: Path, tmp_path: Path) -> None:
+    output = tmp_path / "model"
+    result = CliRunner().invoke(
+        train_command,
+        [
+            "--ptc",
+            str(tiny_ptc),
+            "-o",
+            str(output),
+            "--epochs",
+            "1",
+            "--max-steps",
+            "2",
+            "--batch-size",
+            "2",
+            "--max-length",
+            "64",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    config = ModelConfig.load(output)
+    assert config.channels[0] == "propaganda"
+    assert config.techniques == default_techniques()
+    assert set(config.thresholds) == set(config.channels)
+    assert "test" in config.metrics and "si_f1" in config.metrics["test"]["overall"]
+    assert (output / "MODEL_CARD.md").read_text().startswith("# Model card")
+    log = [json.loads(line) for line in (output / "runs.jsonl").read_text().splitlines()]
+    assert log[-1]["config"]["max_steps"] == 2
+
+    analyzer = Analyzer(output)
+    text = "The radical mayor and his corrupt cronies are destroying everything we love."
+    analysis = analyzer.analyze(text, threshold=0.0)
+    assert analysis.spans, "threshold 0 keeps every token run"
+    for span in analysis.spans:
+        assert 0 <= span.start < span.end <= len(text)
+        assert span.technique in config.techniques
+
+
+def test_examples_label_tokens_inside_gold_spans(tiny_ptc: Path) -> None:
+    from unspin.inference.windows import TextEncoder
+
+    encoder = TextEncoder.from_file(default_encoder_path() / "tokenizer.json")
+    pairs = [p for p in load_ptc(tiny_ptc) if p[0].id == "1002"]
+    techniques = default_techniques()
+    (example,) = build_examples(pairs, encoder, techniques, window_tokens=254, stride=192)
+    document, _ = pairs[0]
+    tokens = encoder.encode(document.text)
+    loaded = 1 + techniques.index("Loaded_Language")
+    labelled = np.flatnonzero(example.token_targets[1:-1, loaded])
+    words = {document.text[tokens.offsets[i][0] : tokens.offsets[i][1]] for i in labelled}
+    assert words == {"disastrous"}
+    assert example.token_targets[0].sum() == 0 and example.token_targets[-1].sum() == 0
+    assert len(example.span_tokens) == 2
+    assert np.allclose(example.span_targets.sum(axis=1), 1.0)
+
+
+def test_onnx_export_matches_torch(tmp_path: Path) -> None:
+    torch.manual_seed(0)
+    model = SpanTagger.from_pretrained(default_encoder_path(), n_channels=15, n_techniques=14)
+    model.eval()
+    export_onnx(model, tmp_path, quantize=True, log=lambda _: None)
+    import onnxruntime as ort
+
+    ids = torch.tensor(
+        [[101, 7592, 2088, 2003, 1037, 3231, 102, 0], [101, 2307, 102, 0, 0, 0, 0, 0]]
+    )
+    mask = (ids != 0).long()
+    with torch.inference_mode():
+        logits, hidden = model(ids, mask)
+    feeds = {"input_ids": ids.numpy(), "attention_mask": mask.numpy()}
+    fp32 = ort.InferenceSession(str(tmp_path / FP32_FILE), providers=["CPUExecutionProvider"])
+    onnx_logits, onnx_hidden = fp32.run(None, feeds)
+    real = mask.numpy().astype(bool)
+    np.testing.assert_allclose(onnx_logits[real], logits.numpy()[real], atol=1e-4)
+    np.testing.assert_allclose(onnx_hidden[real], hidden.numpy()[real], atol=1e-4)
+
+    int8 = ort.InferenceSession(str(tmp_path / "model.onnx"), providers=["CPUExecutionProvider"])
+    _, q_hidden = int8.run(None, feeds)
+    # int8 weights approximate the encoder: same representation up to quantisation noise.
+    correlation = np.corrcoef(q_hidden[real].ravel(), hidden.numpy()[real].ravel())[0, 1]
+    assert correlation > 0.95

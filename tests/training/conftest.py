@@ -51,7 +51,7 @@ def _labels(article_id: str, text: str) -> list[tuple[str, int, int]]:
 
 @pytest.fixture
 def tiny_ptc(tmp_path: Path) -> Path:
-    """A PTC split folder: ``train-articles/`` and ``train-labels-task2-technique-classification/``."""
+    """A PTC split folder with ``train-articles/`` and per-article technique label files."""
     root = tmp_path / "ptc"
     articles = root / "train-articles"
     labels = root / "train-labels-task2-technique-classification"

@@ -11,16 +11,16 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-import torch  # noqa: E402
-from click.testing import CliRunner  # noqa: E402
+import torch
+from click.testing import CliRunner
 
-from unspin.cli.train import train_command  # noqa: E402
-from unspin.inference import Analyzer  # noqa: E402
-from unspin.inference.model_folder import ModelConfig  # noqa: E402
-from unspin.training.data import build_examples, default_techniques, load_ptc  # noqa: E402
-from unspin.training.export import FP32_FILE, export_onnx  # noqa: E402
-from unspin.training.model import SpanTagger  # noqa: E402
-from unspin.training.train import default_encoder_path  # noqa: E402
+from unspin.cli.train import train_command
+from unspin.inference import Analyzer
+from unspin.inference.model_folder import ModelConfig
+from unspin.training.data import build_examples, default_techniques, load_ptc
+from unspin.training.export import FP32_FILE, export_onnx
+from unspin.training.model import SpanTagger
+from unspin.training.train import default_encoder_path
 
 
 def test_train_command_writes_a_loadable_model_folder(tiny_ptc: Path, tmp_path: Path) -> None:

@@ -1,14 +1,25 @@
-"""The field's standard scores, re-implemented from the task papers' definitions."""
+"""The field's standard scores, re-implemented from the task papers' definitions.
 
-from unspin.metrics.spans import FlcScore, SpanScore, flc_score, merge_intervals, si_score
+- :func:`si_score`: SemEval-2020 Task 11 span identification.
+- :func:`flc_score`: technique-aware span F1 (per technique and micro).
+- :func:`tc_score`: SemEval-2020 Task 11 technique classification on gold spans.
+- :func:`multilabel_score` and :func:`task2_score`: SemEval-2021 Task 6 subtasks 1 and 2.
+"""
+
+from unspin.metrics.semeval2021 import MultiLabelScore, multilabel_score, task2_score
+from unspin.metrics.spans import FlcScore, SpanScore, flc_score, merge_intervals, prf, si_score
 from unspin.metrics.tc import TcScore, tc_score
 
 __all__ = [
     "FlcScore",
+    "MultiLabelScore",
     "SpanScore",
     "TcScore",
     "flc_score",
     "merge_intervals",
+    "multilabel_score",
+    "prf",
     "si_score",
+    "task2_score",
     "tc_score",
 ]

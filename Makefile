@@ -3,34 +3,51 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.unspin-installed
+DEV_STAMP := $(VENV)/.unspin-dev-installed
+DATA ?= ../shared/data
 
-.PHONY: install run test lint typecheck pytest clean
+.PHONY: install install-dev run test lint typecheck pytest model benchmark clean
 
+# Runtime: onnxruntime + tokenizers inference, CLI, web app, corpus store. No torch.
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[all]"
+	touch $(STAMP)
+
+# Development: adds training (torch, transformers) and the test tools.
+install-dev: $(DEV_STAMP)
+
+$(DEV_STAMP): $(STAMP)
 	# torch first, pinned: on these machines 2.13.0 is a local CPU build; anything else pulls CUDA.
 	$(BIN)/python -m pip install -q "torch==2.13.0"
 	$(BIN)/python -m pip install -q -e ".[all,train,dev]"
-	touch $(STAMP)
+	touch $(DEV_STAMP)
 
 run: install
 	$(BIN)/unspin analyze src/unspin/examples/op-ed.txt
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-typecheck: install
+typecheck: install-dev
 	$(BIN)/mypy
 
-pytest: install
+pytest: install-dev
 	scripts/ensure-chromium.sh
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# Reproduce the shipped model from the shared data (about 40 minutes on 2 CPU cores).
+model: install-dev
+	$(BIN)/unspin train --ptc $(DATA)/ptc/train --semeval2021 $(DATA)/semeval2021t6 -o runs/default
+
+benchmark: install-dev
+	$(BIN)/python benchmarks/throughput.py --articles $(DATA)/ptc/train/train-articles
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

@@ -11,15 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from unspin.formats.errors import FormatError
+from unspin.formats.text import read_text_file
 from unspin.schema import Document, SchemaError, Span
 from unspin.taxonomy import UnknownTechniqueError, from_semeval2021
+
+_MAX_JSON_BYTES = 200_000_000
 
 
 def _load_items(path: Path) -> list[dict[str, Any]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise FormatError(path, f"cannot read: {error}") from None
+        data = json.loads(read_text_file(path, max_bytes=_MAX_JSON_BYTES))
     except json.JSONDecodeError as error:
         raise FormatError(path, f"invalid JSON: {error.msg}", error.lineno) from None
     if not isinstance(data, list):
@@ -27,6 +28,8 @@ def _load_items(path: Path) -> list[dict[str, Any]]:
     for index, item in enumerate(data):
         if not isinstance(item, dict) or "id" not in item or "text" not in item:
             raise FormatError(path, f"item {index}: expected an object with 'id' and 'text'")
+        if not isinstance(item["text"], str):
+            raise FormatError(path, f"item {index}: 'text' must be a string")
         if not isinstance(item.get("labels", []), list):
             raise FormatError(path, f"item {index}: 'labels' must be a list")
     return data

@@ -1,0 +1,140 @@
+"""Reading documents from text, HTML, JSONL and CSV files; writing JSONL."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from unspin.formats.documents import (
+    iter_analyses_jsonl,
+    iter_documents,
+    read_documents_jsonl,
+    write_jsonl,
+)
+from unspin.formats.errors import FormatError
+from unspin.schema import Analysis, Document, ModelInfo, Span
+
+
+def test_text_file_is_one_document(tmp_path: Path) -> None:
+    path = tmp_path / "op-ed.txt"
+    path.write_bytes("Line one.\r\nLine two 👋\n".encode())
+    [document] = iter_documents(path)
+    assert isinstance(document, Document)
+    assert document.id == "op-ed" and document.text == "Line one.\r\nLine two 👋\n"
+
+
+def test_html_file_is_one_document(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text("<title>T</title><p>Some words here.</p>", encoding="utf-8")
+    [document] = iter_documents(path)
+    assert isinstance(document, Document)
+    assert document.title == "T" and "Some words here." in document.text
+
+
+def test_jsonl_bad_lines_are_reported_and_reading_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    lines = [
+        json.dumps({"id": "a", "text": "First.", "published": "2020-03-01", "topic": "x"}),
+        "{not json",
+        json.dumps({"id": "b"}),
+        "",
+        json.dumps(["a list"]),
+        json.dumps({"text": "No id.", "published": "yesterday"}),
+        json.dumps({"text": "Last.", "id": 7}),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(iter_documents(path))
+    assert [type(i).__name__ for i in items] == [
+        "Document",
+        "FormatError",
+        "FormatError",
+        "FormatError",
+        "FormatError",
+        "Document",
+    ]
+    first, last = items[0], items[-1]
+    assert isinstance(first, Document) and isinstance(last, Document)
+    assert first.published is not None and first.published.isoformat() == "2020-03-01"
+    assert first.metadata == {"topic": "x"}
+    assert last.id == "7"
+    errors = [i for i in items if isinstance(i, FormatError)]
+    assert [e.line for e in errors] == [2, 3, 5, 6]
+    assert all(str(e).startswith(f"{path}:") for e in errors)
+    assert "missing field 'text'" in str(errors[1])
+
+
+def test_csv_rows(tmp_path: Path) -> None:
+    path = tmp_path / "docs.csv"
+    path.write_bytes(
+        b'id,text,author,metadata\n1,"two\r\nlines",Ann,"{""k"": 1}"\n2,,Bob,\n3,ok,C,x,y\n'
+    )
+    items = list(iter_documents(path))
+    first = items[0]
+    assert isinstance(first, Document)
+    assert first.text == "two\r\nlines" and first.author == "Ann" and first.metadata == {"k": 1}
+    assert [(type(i).__name__, getattr(i, "line", None)) for i in items[1:]] == [
+        ("FormatError", 4),
+        ("FormatError", 5),
+    ]
+
+
+def test_csv_needs_text_column(tmp_path: Path) -> None:
+    path = tmp_path / "docs.csv"
+    path.write_text("id,body\n1,hello\n", encoding="utf-8")
+    [error] = iter_documents(path)
+    assert isinstance(error, FormatError) and "'text' column" in str(error)
+
+
+def test_folder_reads_supported_files_in_order(tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_text("Bee.", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.jsonl").write_text('{"id": "a", "text": "Ay."}\n', encoding="utf-8")
+    (tmp_path / "skip.bin").write_bytes(b"\x00\x01")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    items = list(iter_documents(tmp_path))
+    assert [getattr(i, "id", None) for i in items] == ["b", None, "a"]
+    assert isinstance(items[1], FormatError) and "is empty" in str(items[1])
+
+
+def test_missing_and_binary_files_yield_errors(tmp_path: Path) -> None:
+    [missing] = iter_documents(tmp_path / "nope.txt")
+    assert isinstance(missing, FormatError) and "no such file" in str(missing)
+    binary = tmp_path / "x.txt"
+    binary.write_bytes(b"\x7fELF\x00\x00\x01")
+    [error] = iter_documents(binary)
+    assert isinstance(error, FormatError) and "binary" in str(error)
+
+
+def test_stdin_is_jsonl(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"id": "s", "text": "From a pipe."}\n'))
+    [document] = iter_documents(Path("-"))
+    assert isinstance(document, Document) and document.text == "From a pipe."
+
+
+def test_jsonl_round_trip_of_documents_and_analyses(tmp_path: Path) -> None:
+    documents = [
+        Document(id="1", text="Arabic: مرحبا 👋🏽 e\u0301\r\nend", title="t", language="ar"),
+        Document(id="2", text="Second."),
+    ]
+    path = tmp_path / "docs.jsonl"
+    assert write_jsonl(path, documents) == 2
+    assert read_documents_jsonl(path) == documents
+
+    text = documents[0].text
+    start = text.index("👋")
+    analysis = Analysis(documents[0], [Span(start, start + 2, "Slogans", 0.5)], ModelInfo("m", "1"))
+    out = tmp_path / "analyses.jsonl"
+    write_jsonl(out, [analysis])
+    [back] = iter_analyses_jsonl(out)
+    assert back == analysis
+    assert back.spans[0].text_in(back.document.text) == "👋🏽"
+
+
+def test_read_documents_jsonl_raises_first_error(tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"text": "ok"}\n{"text": 3}\n', encoding="utf-8")
+    with pytest.raises(FormatError, match=r"d.jsonl:2: field 'text' must be a string"):
+        read_documents_jsonl(path)

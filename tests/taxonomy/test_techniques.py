@@ -1,0 +1,67 @@
+"""The technique taxonomy and its SemEval-2021 mapping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from unspin.taxonomy import (
+    PTC_TECHNIQUES,
+    SEMEVAL2021_TO_UNSPIN,
+    TECHNIQUES,
+    UnknownTechniqueError,
+    from_semeval2021,
+    get_technique,
+    technique_names,
+)
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def test_fourteen_ptc_techniques_with_corpus_names() -> None:
+    names = technique_names(ptc_only=True)
+    assert len(names) == 14
+    assert {"Loaded_Language", "Name_Calling,Labeling", "Whataboutism,Straw_Men,Red_Herring"} <= set(
+        names
+    )
+
+
+def test_every_technique_is_documented_and_coloured() -> None:
+    assert len({t.name for t in TECHNIQUES}) == len(TECHNIQUES)
+    assert len({t.color for t in TECHNIQUES}) == len(TECHNIQUES)
+    for technique in TECHNIQUES:
+        assert technique.display_name and technique.example
+        assert len(technique.definition) > 60
+        assert technique.color.startswith("#") and len(technique.color) == 7
+
+
+def test_semeval2021_mapping_covers_twenty_techniques() -> None:
+    assert len(SEMEVAL2021_TO_UNSPIN) == 20
+    targets = set(SEMEVAL2021_TO_UNSPIN.values())
+    assert targets <= {t.name for t in TECHNIQUES}
+    extra = {t.name for t in TECHNIQUES if not t.in_ptc}
+    assert extra and extra <= targets
+    assert from_semeval2021("Smears") == "Smears"
+    assert get_technique("Flag-waving").name == "Flag-Waving"
+
+
+def test_unknown_names() -> None:
+    with pytest.raises(UnknownTechniqueError):
+        get_technique("Nonsense")
+    with pytest.raises(UnknownTechniqueError):
+        from_semeval2021("Loaded_Language")
+
+
+@pytest.mark.skipif(not (DATA / "ptc").is_dir(), reason=f"PTC data not found under {DATA}")
+def test_names_match_the_corpus_list() -> None:
+    listed = (DATA / "ptc/train/propaganda-techniques-names-semeval2020task11.txt").read_text()
+    assert set(listed.split()) == {t.name for t in PTC_TECHNIQUES}
+
+
+@pytest.mark.skipif(not (DATA / "semeval2021t6").is_dir(), reason=f"no SemEval-2021 data in {DATA}")
+def test_semeval2021_names_match_the_task_list() -> None:
+    listed = (DATA / "semeval2021t6/techniques_list_task1-2.txt").read_text(encoding="utf-8")
+    assert {line.strip() for line in listed.splitlines() if line.strip()} == set(
+        SEMEVAL2021_TO_UNSPIN
+    )

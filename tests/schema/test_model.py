@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from unspin.schema import SCHEMA_VERSION, Analysis, Document, ModelInfo, SchemaError, Span
 
 MODEL = ModelInfo("unspin-test", "0.0.1")
-TRICKY = st.sampled_from(["مرحبا", "👋🏽", "e\u0301", "\r\n", "\r", "\u200d", "A. ", "漢字", "\n\n"])
+TRICKY = st.sampled_from(
+    ["مرحبا", "👋🏽", "e\u0301", "\r\n", "\r", "\u200d", "A. ", "漢字", "\n\n"]
+)
 
 
 @given(

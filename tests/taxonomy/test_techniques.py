@@ -22,9 +22,8 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 def test_fourteen_ptc_techniques_with_corpus_names() -> None:
     names = technique_names(ptc_only=True)
     assert len(names) == 14
-    assert {"Loaded_Language", "Name_Calling,Labeling", "Whataboutism,Straw_Men,Red_Herring"} <= set(
-        names
-    )
+    expected = {"Loaded_Language", "Name_Calling,Labeling", "Whataboutism,Straw_Men,Red_Herring"}
+    assert expected <= set(names)
 
 
 def test_every_technique_is_documented_and_coloured() -> None:

@@ -1,0 +1,124 @@
+"""``unspin analyze``: find persuasion techniques in text files or standard input."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from unspin.formats.documents import iter_documents
+from unspin.formats.errors import FormatError
+from unspin.formats.text import decode_bytes
+from unspin.schema import Analysis, Document
+
+if TYPE_CHECKING:
+    from unspin.inference import Analyzer
+
+STDIN_NAME = "<stdin>"
+FORMATS = ("text", "json", "jsonl", "html")
+
+
+def load_analyzer(model: str | None) -> Analyzer:
+    """The Analyzer for ``--model`` (the shipped model by default); imported only when needed."""
+    from unspin.inference import Analyzer
+
+    return Analyzer(model)
+
+
+def read_inputs(paths: tuple[str, ...]) -> list[Document]:
+    """Documents from files (``.txt``, ``.html``, ``.jsonl``, ``.csv``) and ``-`` (stdin text)."""
+    documents: list[Document] = []
+    for name in paths:
+        if name == "-":
+            data = sys.stdin.buffer.read()
+            documents.append(Document(id="stdin", text=decode_bytes(data, STDIN_NAME)))
+            continue
+        path = Path(name)
+        if path.is_dir():
+            raise FormatError(path, "is a directory, expected a file")
+        for item in iter_documents(path):
+            if isinstance(item, FormatError):
+                raise item
+            documents.append(item)
+    return documents
+
+
+@click.command("analyze")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH... | -")
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: highlighted in the terminal; json/jsonl: analyses; html: a standalone page.",
+)
+@click.option(
+    "-t",
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Keep spans scored at least this (default: the model's own).",
+)
+@click.option("--model", default=None, metavar="PATH", help="Model folder (default: shipped).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+def analyze(
+    paths: tuple[str, ...],
+    output_format: str,
+    threshold: float | None,
+    model: str | None,
+    output: Path | None,
+) -> None:
+    """Find persuasion techniques in text files (.txt, .html, .jsonl, .csv) or stdin (-)."""
+    documents = read_inputs(paths)
+    analyzer = load_analyzer(model)
+    analyses = analyzer.analyze_batch(documents, threshold=threshold)
+    if output_format == "text":
+        _print_text(analyses, output)
+    else:
+        _write(format_analyses(analyses, output_format), output)
+
+
+def format_analyses(analyses: list[Analysis], output_format: str) -> str:
+    """``json`` (one object, or a list for several), ``jsonl`` or ``html`` output."""
+    if output_format == "jsonl":
+        return "".join(a.to_json() + "\n" for a in analyses)
+    if output_format == "json":
+        if len(analyses) == 1:
+            return analyses[0].to_json(indent=2) + "\n"
+        import json
+
+        return json.dumps([a.to_dict() for a in analyses], ensure_ascii=False, indent=2) + "\n"
+    if output_format == "html":
+        from unspin.web.render import render_standalone
+
+        return render_standalone(analyses)
+    raise ValueError(f"unknown output format {output_format!r}")
+
+
+def _print_text(analyses: list[Analysis], output: Path | None) -> None:
+    from rich.console import Console
+
+    from unspin.cli.terminal import print_analyses
+
+    if output is None:
+        print_analyses(analyses, Console(highlight=False))
+        return
+    with output.open("w", encoding="utf-8") as handle:
+        print_analyses(analyses, Console(file=handle, highlight=False, width=100))
+
+
+def _write(content: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(content)
+    else:
+        output.write_text(content, encoding="utf-8")

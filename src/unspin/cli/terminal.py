@@ -1,0 +1,126 @@
+"""Show an analysis in the terminal: highlighted text, numbered spans and a legend.
+
+Each span is coloured with its technique's colour and followed by its number in superscript,
+``⁽³⁾``. Where spans overlap, the shortest one gives the colour and the text is underlined; the
+numbered listing under the text then says exactly which techniques cover what.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from rich.console import Console, Group, RenderableType
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from unspin.schema import Analysis, Span
+from unspin.taxonomy import UnknownTechniqueError, get_technique
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_FALLBACK_COLOR = "magenta"
+_EXCERPT_CHARS = 70
+
+
+def technique_color(name: str) -> str:
+    """The colour of a technique (a fallback colour for names outside the taxonomy)."""
+    try:
+        return get_technique(name).color
+    except UnknownTechniqueError:
+        return _FALLBACK_COLOR
+
+
+def technique_label(name: str) -> str:
+    """The display name of a technique, or the name itself when it is not in the taxonomy."""
+    try:
+        return get_technique(name).display_name
+    except UnknownTechniqueError:
+        return name
+
+
+def superscript(number: int) -> str:
+    return str(number).translate(_SUPERSCRIPT)
+
+
+def ordered_spans(analysis: Analysis) -> list[Span]:
+    """Spans in reading order (start, then longer first); their 1-based index is their number."""
+    return sorted(analysis.spans, key=lambda s: (s.start, -s.end, s.technique))
+
+
+def highlighted_text(text: str, spans: list[Span]) -> Text:
+    """``text`` with each of ``spans`` coloured and numbered (numbers follow ``spans``' order)."""
+    out = Text()
+    bounds = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    ends: dict[int, list[int]] = {}
+    for number, span in enumerate(spans, start=1):
+        ends.setdefault(span.end, []).append(number)
+    for left, right in pairwise(bounds):
+        covering = [s for s in spans if s.start <= left and right <= s.end]
+        if covering:
+            shortest = min(covering, key=lambda s: s.end - s.start)
+            style = f"bold {technique_color(shortest.technique)}"
+            out.append(text[left:right], style=style + (" underline" if len(covering) > 1 else ""))
+        else:
+            out.append(text[left:right])
+        for number in ends.get(right, []):
+            color = technique_color(spans[number - 1].technique)
+            out.append(f"⁽{superscript(number)}⁾", style=color)
+    return out
+
+
+def span_table(text: str, spans: list[Span]) -> Table:
+    """A numbered table of spans: technique, score and the text they cover."""
+    table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
+    table.add_column("#", justify="right")
+    table.add_column("technique")
+    table.add_column("score", justify="right")
+    table.add_column("text", overflow="fold")
+    for number, span in enumerate(spans, start=1):
+        excerpt = " ".join(span.text_in(text).split())
+        if len(excerpt) > _EXCERPT_CHARS:
+            excerpt = excerpt[: _EXCERPT_CHARS - 1] + "…"
+        color = technique_color(span.technique)
+        table.add_row(
+            str(number),
+            Text(f"■ {technique_label(span.technique)}", style=color),
+            f"{span.score:.2f}",
+            Text(f"“{excerpt}”"),
+        )
+    return table
+
+
+def render_analysis(analysis: Analysis) -> RenderableType:
+    """Everything ``unspin analyze`` shows for one analysis."""
+    document = analysis.document
+    spans = ordered_spans(analysis)
+    summary = analysis.summary()
+    title = escape(document.title or document.id)
+    parts: list[RenderableType] = [highlighted_text(document.text.rstrip(), spans), Text()]
+    if spans:
+        parts.append(span_table(document.text, spans))
+    else:
+        parts.append(Text("No persuasion techniques found.", style="italic"))
+    footer = (
+        f"{len(spans)} span{'s' * (len(spans) != 1)} · {summary.sentences_with_technique} of "
+        f"{summary.sentences} sentences ({summary.sentence_share:.0%}) use a technique · "
+        f"{escape(analysis.model.name)} {escape(analysis.model.version)}"
+    )
+    return Panel(Group(*parts), title=f"[bold]{title}[/]", subtitle=footer, title_align="left")
+
+
+def print_analyses(analyses: list[Analysis], console: Console) -> None:
+    """Print every analysis in turn."""
+    for analysis in analyses:
+        console.print(render_analysis(analysis))
+
+
+__all__ = [
+    "highlighted_text",
+    "ordered_spans",
+    "print_analyses",
+    "render_analysis",
+    "span_table",
+    "technique_color",
+    "technique_label",
+]

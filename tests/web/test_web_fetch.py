@@ -37,8 +37,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         body = {"/article": ARTICLE, "/plain": "A true patriot speaks.", "/big": "x" * 50_000}
-        data = body.get(self.path, "").encode()
-        kind = "text/html" if self.path == "/article" else "text/plain"
+        data = body.get(self.path, "PNG" if self.path == "/image" else "").encode()
+        kinds = {"/article": "text/html", "/image": "image/png"}
+        kind = kinds.get(self.path, "text/plain")
         self.send_response(200 if data else 404)
         self.send_header("Content-Type", f"{kind}; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
@@ -181,3 +182,14 @@ def test_allowed_app_analyses_loopback_page(
     assert "reckless" in response.text and "Contact us" not in response.text
     assert 'class="hl ' in response.text
     assert hits == ["/redirect", "/article"]
+
+
+def test_allowed_app_reads_plain_text_and_refuses_images(
+    fake: FakeAnalyzer, site: tuple[str, list[str]]
+) -> None:
+    base, _ = site
+    with TestClient(create_app(fake, WebSettings(allow_private_urls=True))) as client:
+        plain = client.post("/analyze", data={"url": f"{base}/plain"})
+        image = client.post("/analyze", data={"url": f"{base}/image"})
+    assert plain.status_code == 200 and "Flag-Waving" in plain.text
+    assert image.status_code == 415 and "image/png" in image.text

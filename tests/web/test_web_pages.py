@@ -157,3 +157,10 @@ def test_standalone_is_self_contained_and_escaped() -> None:
     assert html.count('<article class="analysis"') == 2
     assert "فاشل" in html and 'dir="auto"' in html
     assert 'title="Loaded Language (0.90)"' in html
+
+
+def test_binary_txt_upload_says_why(client: TestClient) -> None:
+    files = {"file": ("data.txt", bytes(range(256)) * 4, "text/plain")}
+    response = client.post("/analyze", files=files)
+    assert response.status_code == 422
+    assert "Cannot read data.txt" in response.text

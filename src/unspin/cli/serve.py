@@ -39,7 +39,7 @@ def serve(
     timeout: float,
     workers: int | None,
 ) -> None:
-    """Serve the web app and the JSON API (``/docs`` describes it)."""
+    """Serve the web app and the JSON API (/docs describes the API)."""
     try:
         import uvicorn
 

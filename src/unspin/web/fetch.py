@@ -34,6 +34,9 @@ class FetchedPage:
 
     url: str
     content_type: str
+    """Media type without parameters, lower case (empty when the server gave none)."""
+    charset: str | None
+    """The charset the server declared, if any."""
     body: bytes
 
 
@@ -149,7 +152,9 @@ async def _get(
             body.extend(chunk)
             if len(body) > max_bytes:
                 raise FetchError(f"the page is larger than {max_bytes:,} bytes")
-        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        return FetchedPage(str(url), content_type, bytes(body))
+        media = response.headers.get("content-type", "")
+        content_type = media.split(";")[0].strip().lower()
+        charset = response.charset_encoding if ";" in media else None
+        return FetchedPage(str(url), content_type, charset, bytes(body))
     finally:
         await response.aclose()

@@ -13,6 +13,8 @@ from starlette.exceptions import HTTPException
 from starlette.templating import Jinja2Templates
 
 from unspin.formats.errors import FormatError
+from unspin.formats.html import extract_text
+from unspin.formats.text import decode_bytes
 from unspin.schema import Document
 from unspin.web.api import check_length, runner_of
 from unspin.web.fetch import FetchError, fetch_url
@@ -128,16 +130,13 @@ async def _from_upload(upload: UploadFile, settings: WebSettings) -> Document:
     content_type = (upload.content_type or "").lower()
     if suffix not in HTML_SUFFIXES | TEXT_SUFFIXES and not content_type.startswith("text/"):
         raise InputError("Only .txt and .html files can be analysed.", 415)
-    from unspin.formats.html import extract_text
-    from unspin.formats.text import decode_bytes
-
     try:
-        decoded = decode_bytes(data, name)
+        decoded = decode_bytes(data, name, max_bytes=settings.max_upload_bytes)
+        if suffix in HTML_SUFFIXES or content_type == "text/html":
+            text, title = extract_text(decoded)
+            return _document(name, text, title=title or name, source=name)
     except FormatError as error:
-        raise InputError(f"Cannot read {name}: {error.reason}") from None
-    if suffix in HTML_SUFFIXES or content_type == "text/html":
-        text, title = extract_text(decoded)
-        return _document(name, text, title=title or name, source=name)
+        raise InputError(f"Cannot read {name}: {error.reason}.") from None
     return _document(name, decoded, title=name, source=name)
 
 
@@ -151,20 +150,19 @@ async def _from_url(url: str, settings: WebSettings) -> Document:
         )
     except FetchError as error:
         raise InputError(f"Cannot fetch that URL: {error}.", 422) from None
-    from unspin.formats.html import extract_text
-    from unspin.formats.text import decode_bytes
-
+    if page.content_type and not page.content_type.startswith(("text/", "application/xhtml")):
+        raise InputError(f"Cannot analyse a page of type {page.content_type}.", 415)
     name = PurePath(page.url.split("?")[0]).name or "page.html"
     try:
-        decoded = decode_bytes(page.body, name)
+        decoded = decode_bytes(
+            page.body, name, encoding=page.charset, max_bytes=settings.fetch_max_bytes
+        )
+        if page.content_type in ("", "text/html", "application/xhtml+xml"):
+            text, title = extract_text(decoded, url=page.url)
+        else:
+            text, title = decoded, None
     except FormatError as error:
-        raise InputError(f"Cannot read the page: {error.reason}") from None
-    if page.content_type in ("", "text/html", "application/xhtml+xml"):
-        text, title = extract_text(decoded, url=page.url)
-    elif page.content_type.startswith("text/"):
-        text, title = decoded, None
-    else:
-        raise InputError(f"Cannot analyse a page of type {page.content_type}.", 415)
+        raise InputError(f"Cannot read the page: {error.reason}.") from None
     return _document(page.url, text, title=title or page.url, url=page.url)
 
 

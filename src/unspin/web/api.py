@@ -8,8 +8,8 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field, field_validator
 
 import unspin
+from unspin.cli.techniques import techniques_as_json
 from unspin.schema import Analysis, Document
-from unspin.taxonomy import TECHNIQUES
 from unspin.web.runner import AnalysisTimeout, Runner
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -91,6 +91,7 @@ class TechniqueOut(BaseModel):
     example: str
     color: str
     in_ptc: bool
+    semeval2021: list[str] = Field(description="SemEval-2021 Task 6 names mapped onto it.")
 
 
 class HealthOut(BaseModel):
@@ -167,19 +168,9 @@ async def analyze_batch(body: BatchRequest, request: Request) -> dict[str, Any]:
 
 
 @router.get("/techniques", response_model=list[TechniqueOut])
-async def techniques() -> list[dict[str, Any]]:
+async def techniques() -> list[dict[str, object]]:
     """Every technique unspin knows, with its definition, an example and its colour."""
-    return [
-        {
-            "name": t.name,
-            "display_name": t.display_name,
-            "definition": t.definition,
-            "example": t.example,
-            "color": t.color,
-            "in_ptc": t.in_ptc,
-        }
-        for t in TECHNIQUES
-    ]
+    return techniques_as_json()
 
 
 @router.get("/health", response_model=HealthOut)

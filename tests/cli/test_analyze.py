@@ -1,0 +1,107 @@
+"""``unspin analyze`` with a fake analyzer: every output format, stdin, several files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from unspin.cli.main import main
+from unspin.cli.terminal import highlighted_text
+from unspin.schema import Analysis, Span
+
+from .conftest import FakeAnalyzer
+
+TEXT = "The disastrous plan was written by traitors.\nA true patriot says no."
+
+
+def write(tmp_path: Path, name: str, text: str = TEXT) -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode())
+    return path
+
+
+def test_text_output_lists_overlapping_spans(
+    tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer
+) -> None:
+    result = runner.invoke(main, ["analyze", str(write(tmp_path, "op-ed.txt")), "-t", "0.3"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    # Nested spans: "disastrous" (2) inside "disastrous plan" (1) are both numbered.
+    assert "disastrous⁽²⁾ plan⁽¹⁾" in out
+    assert "Loaded Language" in out and "Exaggeration, Minimisation" in out
+    assert "traitors⁽" in out and "Flag-Waving" in out
+    assert "“true patriot”" in out and "0.88" in out
+    assert "op-ed" in out and "fake-model" in out
+
+
+def test_threshold_and_model_are_passed_on(
+    tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer
+) -> None:
+    path = write(tmp_path, "a.txt")
+    args = ["analyze", str(path), "-t", "0.3", "--model", "m", "-f", "json"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    analysis = Analysis.from_json(result.output)
+    assert "Exaggeration,Minimisation" in {s.technique for s in analysis.spans}
+    assert fake_analyzer.models == ["m"]  # type: ignore[attr-defined]
+
+
+def test_json_for_one_file_and_list_for_several(
+    tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer
+) -> None:
+    one = runner.invoke(main, ["analyze", str(write(tmp_path, "a.txt")), "--format", "json"])
+    assert json.loads(one.output)["document"]["id"] == "a"
+    many = runner.invoke(
+        main, ["analyze", str(tmp_path / "a.txt"), str(write(tmp_path, "b.txt")), "-f", "json"]
+    )
+    assert [a["document"]["id"] for a in json.loads(many.output)] == ["a", "b"]
+
+
+def test_jsonl_keeps_unicode_offsets(
+    tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer
+) -> None:
+    text = "سياسة 👋🏽 مدمرة\r\nتماما"
+    result = runner.invoke(main, ["analyze", str(write(tmp_path, "ar.txt", text)), "-f", "jsonl"])
+    assert result.exit_code == 0, result.output
+    [line] = result.output.splitlines()
+    analysis = Analysis.from_json(line)
+    assert analysis.document.text == text
+    assert [s.text_in(text) for s in analysis.spans] == ["مدمرة"]
+
+
+def test_stdin_and_jsonl_input(
+    tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer
+) -> None:
+    piped = runner.invoke(main, ["analyze", "-", "-f", "jsonl"], input=TEXT.encode())
+    assert Analysis.from_json(piped.output).document.text == TEXT
+    docs = write(tmp_path, "docs.jsonl", json.dumps({"id": "j1", "text": TEXT}) + "\n")
+    result = runner.invoke(main, ["analyze", str(docs), "-f", "jsonl"])
+    assert Analysis.from_json(result.output).document.id == "j1"
+
+
+def test_html_output_to_file(
+    tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer
+) -> None:
+    out = tmp_path / "report.html"
+    result = runner.invoke(
+        main, ["analyze", str(write(tmp_path, "a.txt")), "-f", "html", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.lstrip().lower().startswith("<!doctype html") and "traitors" in page
+
+
+def test_no_spans_message(tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer) -> None:
+    result = runner.invoke(main, ["analyze", str(write(tmp_path, "calm.txt", "Calm words."))])
+    assert result.exit_code == 0 and "No persuasion techniques found." in result.output
+
+
+def test_highlighting_styles_overlaps() -> None:
+    text = "a bc d"
+    spans = [Span(0, 4, "Doubt"), Span(2, 4, "Slogans")]
+    rendered = highlighted_text(text, spans)
+    assert rendered.plain == "a bc⁽¹⁾⁽²⁾ d"
+    styles = {rendered.plain[s.start : s.end]: str(s.style) for s in rendered.spans}
+    assert "underline" in styles["bc"] and "underline" not in styles["a "]

@@ -1,0 +1,124 @@
+"""``unspin evaluate``: hand-checked scores, and the PTC training labels against themselves."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from unspin.cli.main import main
+from unspin.formats.ptc import read_articles, read_labels
+
+PTC_TRAIN = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ptc" / "train"
+needs_ptc = pytest.mark.skipif(
+    not PTC_TRAIN.is_dir(), reason=f"PTC training data not found at {PTC_TRAIN}"
+)
+
+
+def evaluate_json(runner: CliRunner, task: str, gold: Path, pred: Path) -> dict[str, object]:
+    result = runner.invoke(main, ["evaluate", "--task", task, str(gold), str(pred), "--json"])
+    assert result.exit_code == 0, result.output
+    scores: dict[str, object] = json.loads(result.output)
+    return scores
+
+
+def whole_lines(text: str) -> list[tuple[int, int]]:
+    """Every non-empty line of ``text`` as one span (the line break excluded)."""
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\r\n]+", text)]
+
+
+def test_whole_line_prediction_on_a_hand_case(tmp_path: Path, runner: CliRunner) -> None:
+    # Article 7: "Hi there.\nWhat a disgrace!\n"; lines [0, 9) and [10, 26).
+    # Gold: "Hi" [0, 2) and "disgrace" [17, 25).
+    #   P = (|[0,9)∩[0,2)| / 9 + |[10,26)∩[17,25)| / 16) / 2 = (2/9 + 8/16) / 2 = 13/36 = 0.3611
+    #   R = (2/2 + 8/8) / 2 = 1
+    #   F1 = 2 · (13/36) · 1 / (13/36 + 1) = 26/49 = 0.5306
+    text = "Hi there.\nWhat a disgrace!\n"
+    gold = tmp_path / "gold.labels"
+    gold.write_text("7\tLoaded_Language\t17\t25\n7\tSlogans\t0\t2\n", encoding="utf-8")
+    pred = tmp_path / "pred.labels"
+    pred.write_text("".join(f"7\t{a}\t{b}\n" for a, b in whole_lines(text)), encoding="utf-8")
+    assert pred.read_text() == "7\t0\t9\n7\t10\t26\n"
+    scores = evaluate_json(runner, "si", gold, pred)
+    assert scores["precision"] == pytest.approx(13 / 36)
+    assert scores["recall"] == pytest.approx(1.0)
+    assert scores["f1"] == pytest.approx(26 / 49)
+    table = runner.invoke(main, ["evaluate", "--task", "si", str(gold), str(pred)]).output
+    assert "0.3611" in table and "0.5306" in table
+
+
+def test_tc_and_flc_tables(tmp_path: Path, runner: CliRunner) -> None:
+    gold = tmp_path / "gold.labels"
+    gold.write_text("1\tDoubt\t0\t10\n1\tSlogans\t0\t10\n1\tDoubt\t20\t30\n", encoding="utf-8")
+    pred = tmp_path / "pred.labels"
+    pred.write_text("1\tDoubt\t0\t10\n1\tDoubt\t0\t10\n1\tDoubt\t20\t30\n", encoding="utf-8")
+    # TC: span (0, 10) gold {Doubt, Slogans} vs {Doubt, Doubt}: 1 hit; (20, 30): 1 hit. 2/3.
+    tc = evaluate_json(runner, "tc", gold, pred)
+    assert tc["f1"] == pytest.approx(2 / 3)
+    assert set(tc["per_technique"]) == {"Doubt", "Slogans"}  # type: ignore[arg-type]
+    # FLC: Doubt matches exactly (duplicates merge); Slogans is missed. Micro P = 2/2, R = 2/3.
+    flc = evaluate_json(runner, "flc", gold, pred)
+    assert flc["precision"] == pytest.approx(1.0)
+    assert flc["recall"] == pytest.approx(2 / 3)
+    table = runner.invoke(main, ["evaluate", "--task", "flc", str(gold), str(pred)]).output
+    assert "Slogans" in table and "micro average" in table
+
+
+@needs_ptc
+@pytest.mark.parametrize("task", ["si", "tc", "flc"])
+def test_ptc_training_labels_against_themselves(runner: CliRunner, task: str) -> None:
+    gold = PTC_TRAIN / "train-task2-TC.labels"
+    pred = PTC_TRAIN / "train-labels-task2-technique-classification"  # the per-article files
+    scores = evaluate_json(runner, task, gold, pred)
+    assert (scores["precision"], scores["recall"], scores["f1"]) == (1.0, 1.0, 1.0)
+    table = runner.invoke(main, ["evaluate", "--task", task, str(gold), str(gold)]).output
+    assert "1.0000" in table
+
+
+def reference_si(
+    gold: dict[str, list[set[int]]], pred: dict[str, list[set[int]]]
+) -> tuple[float, float]:
+    """The task paper's SI definition, literally: spans as sets of offsets."""
+
+    def merged(spans: list[set[int]]) -> list[set[int]]:
+        out: list[set[int]] = []
+        for span in spans:
+            for other in [o for o in out if o & span]:
+                out.remove(other)
+                span = span | other
+            out.append(span)
+        return out
+
+    p_sum = r_sum = 0.0
+    n_pred = n_gold = 0
+    for article in gold.keys() | pred.keys():
+        ss, ts = merged(pred.get(article, [])), merged(gold.get(article, []))
+        n_pred, n_gold = n_pred + len(ss), n_gold + len(ts)
+        for s in ss:
+            for t in ts:
+                p_sum += len(s & t) / len(s)
+                r_sum += len(s & t) / len(t)
+    return p_sum / n_pred, r_sum / n_gold
+
+
+@needs_ptc
+def test_whole_line_prediction_on_ptc_matches_the_literal_definition(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    articles = read_articles(PTC_TRAIN / "train-articles")
+    pred = tmp_path / "lines.labels"
+    rows = [f"{d.id}\t{a}\t{b}\n" for d in articles for a, b in whole_lines(d.text)]
+    pred.write_text("".join(rows), encoding="utf-8")
+    gold_path = PTC_TRAIN / "train-task1-SI.labels"
+    scores = evaluate_json(runner, "si", gold_path, pred)
+
+    def as_sets(path: Path) -> dict[str, list[set[int]]]:
+        return {k: [set(range(s.start, s.end)) for s in v] for k, v in read_labels(path).items()}
+
+    precision, recall = reference_si(as_sets(gold_path), as_sets(pred))
+    assert scores["precision"] == pytest.approx(precision)
+    assert scores["recall"] == pytest.approx(recall)
+    assert 0.0 < scores["f1"] < 1.0  # type: ignore[operator]

@@ -1,4 +1,4 @@
-"""unspin's data model: a document, the technique spans found in it, and the analysis that holds both.
+"""unspin's data model: a document, the technique spans found in it, and their analysis.
 
 Offsets are half-open ``[start, end)`` indices into ``Document.text`` as a Python ``str``, i.e.
 Unicode code points. JSON carries the same indices, so a span survives any round trip unchanged.
@@ -190,7 +190,9 @@ class Analysis:
         counts = Counter(span.technique for span in self.spans)
         sentences = sentence_spans(self.document.text)
         covered = sum(
-            1 for start, end in sentences if any(s.start < end and start < s.end for s in self.spans)
+            1
+            for start, end in sentences
+            if any(s.start < end and start < s.end for s in self.spans)
         )
         return Summary(dict(counts.most_common()), len(sentences), covered)
 
@@ -211,7 +213,9 @@ class Analysis:
     def from_dict(cls, data: dict[str, Any]) -> Analysis:
         schema = data.get("schema")
         if schema != SCHEMA_VERSION:
-            raise SchemaError(f"unsupported analysis schema {schema!r}; expected {SCHEMA_VERSION!r}")
+            raise SchemaError(
+                f"unsupported analysis schema {schema!r}; expected {SCHEMA_VERSION!r}"
+            )
         try:
             model = data["model"]
             return cls(

@@ -122,3 +122,25 @@ def test_whole_line_prediction_on_ptc_matches_the_literal_definition(
     assert scores["precision"] == pytest.approx(precision)
     assert scores["recall"] == pytest.approx(recall)
     assert 0.0 < scores["f1"] < 1.0  # type: ignore[operator]
+
+
+def test_semeval2021_subtasks(tmp_path: Path, runner: CliRunner) -> None:
+    # Subtask 1, meme 1: gold {Smears, Slogans}, pred {Smears}: micro P = 1, R = 1/2, F1 = 2/3;
+    # macro: Smears F1 1, Slogans F1 0 -> 0.5.
+    gold1, pred1 = tmp_path / "gold1.json", tmp_path / "pred1.json"
+    gold1.write_text(json.dumps([{"id": "1", "labels": ["Smears", "Slogans"], "text": "x"}]))
+    pred1.write_text(json.dumps([{"id": "1", "labels": ["Smears"], "text": "x"}]))
+    scores = evaluate_json(runner, "semeval2021-1", gold1, pred1)
+    assert scores["f1"] == pytest.approx(2 / 3)
+    assert scores["macro_f1"] == pytest.approx(0.5)
+    # Subtask 2: gold Smears [0, 8), pred Smears [4, 8): P = 4/4, R = 4/8.
+    item = {"id": "1", "text": "Crooked Joe"}
+    gold2, pred2 = tmp_path / "gold2.json", tmp_path / "pred2.json"
+    gold2.write_text(
+        json.dumps([{**item, "labels": [{"start": 0, "end": 8, "technique": "Smears"}]}])
+    )
+    pred2.write_text(
+        json.dumps([{**item, "labels": [{"start": 4, "end": 8, "technique": "Smears"}]}])
+    )
+    scores = evaluate_json(runner, "semeval2021-2", gold2, pred2)
+    assert (scores["precision"], scores["recall"]) == (1.0, 0.5)

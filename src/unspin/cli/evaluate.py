@@ -9,11 +9,12 @@ from typing import Any
 import click
 
 from unspin.formats.errors import FormatError
-from unspin.formats.ptc import UNKNOWN_TECHNIQUE, LabelRow, read_label_rows
+from unspin.formats.ptc import UNKNOWN_TECHNIQUE, LabelRow, group_rows, read_label_rows
 from unspin.metrics import SpanScore, flc_score, si_score, tc_score
-from unspin.schema import Span
 
-TASKS = ("si", "tc", "flc")
+PTC_TASKS = ("si", "tc", "flc")
+SEMEVAL2021_TASKS = ("semeval2021-1", "semeval2021-2")
+TASKS = PTC_TASKS + SEMEVAL2021_TASKS
 
 
 def read_rows(path: Path, *, need_techniques: bool) -> list[LabelRow]:
@@ -30,41 +31,54 @@ def read_rows(path: Path, *, need_techniques: bool) -> list[LabelRow]:
     return rows
 
 
-def grouped_spans(rows: list[LabelRow]) -> dict[str, list[Span]]:
-    """Rows as spans grouped by article (SI rows get the technique ``propaganda``)."""
-    grouped: dict[str, list[Span]] = {}
-    for row in rows:
-        grouped.setdefault(row.article_id, []).append(
-            Span(row.start, row.end, row.technique or "propaganda")
-        )
-    return grouped
-
-
 def evaluate_task(task: str, gold_path: Path, pred_path: Path) -> dict[str, Any]:
-    """Scores of ``task`` as a JSON-ready dict: overall P/R/F1, and per technique for TC/FLC."""
-    need_techniques = task != "si"
-    gold = read_rows(gold_path, need_techniques=need_techniques)
-    pred = read_rows(pred_path, need_techniques=need_techniques)
-    per_technique: dict[str, SpanScore] = {}
-    if task == "si":
-        overall = si_score(grouped_spans(gold), grouped_spans(pred))
-    elif task == "flc":
-        flc = flc_score(grouped_spans(gold), grouped_spans(pred))
-        overall, per_technique = flc.micro, flc.per_technique
+    """Scores of ``task`` as a JSON-ready dict: overall P/R/F1, and per technique but for SI."""
+    if task in SEMEVAL2021_TASKS:
+        overall, per_technique, extra = _semeval2021(task, gold_path, pred_path)
     else:
-        result = tc_score(gold, pred)
-        predicted, expected = len(pred), len(gold)
-        overall = SpanScore(
-            result.micro_precision, result.micro_recall, result.micro_f1, predicted, expected
-        )
-        per_technique = result.per_technique
+        overall, per_technique = _ptc(task, gold_path, pred_path)
+        extra = {}
     return {
         "task": task,
         "gold_file": str(gold_path),
         "pred_file": str(pred_path),
         **overall.to_dict(),
+        **extra,
         "per_technique": {name: s.to_dict() for name, s in per_technique.items()},
     }
+
+
+def _ptc(task: str, gold_path: Path, pred_path: Path) -> tuple[SpanScore, dict[str, SpanScore]]:
+    need_techniques = task != "si"
+    gold = read_rows(gold_path, need_techniques=need_techniques)
+    pred = read_rows(pred_path, need_techniques=need_techniques)
+    if task == "si":
+        return si_score(group_rows(gold), group_rows(pred)), {}
+    if task == "flc":
+        flc = flc_score(group_rows(gold), group_rows(pred))
+        return flc.micro, flc.per_technique
+    result = tc_score(gold, pred)
+    overall = SpanScore(
+        result.micro_precision, result.micro_recall, result.micro_f1, len(pred), len(gold)
+    )
+    return overall, result.per_technique
+
+
+def _semeval2021(
+    task: str, gold_path: Path, pred_path: Path
+) -> tuple[SpanScore, dict[str, SpanScore], dict[str, float]]:
+    from unspin.formats.semeval2021 import read_task1, read_task2
+    from unspin.metrics import multilabel_score, task2_score
+
+    if task == "semeval2021-1":
+        gold = {d.id: labels for d, labels in read_task1(gold_path)}
+        pred = {d.id: labels for d, labels in read_task1(pred_path)}
+        result = multilabel_score(gold, pred)
+        return result.micro, result.per_technique, {"macro_f1": result.macro_f1}
+    spans = task2_score(
+        {d.id: s for d, s in read_task2(gold_path)}, {d.id: s for d, s in read_task2(pred_path)}
+    )
+    return spans.micro, spans.per_technique, {}
 
 
 @click.command("evaluate")
@@ -72,13 +86,20 @@ def evaluate_task(task: str, gold_path: Path, pred_path: Path) -> dict[str, Any]
     "--task",
     type=click.Choice(TASKS),
     required=True,
-    help="si: spans only; tc: techniques of gold spans; flc: technique-aware spans.",
+    help=(
+        "si: spans only; tc: techniques of gold spans; flc: technique-aware spans (PTC .labels); "
+        "semeval2021-1/-2: SemEval-2021 Task 6 subtask 1/2 (JSON)."
+    ),
 )
 @click.argument("gold", type=click.Path(path_type=Path))
 @click.argument("pred", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 def evaluate(task: str, gold: Path, pred: Path, as_json: bool) -> None:
-    """Score PRED labels against GOLD labels (each a .labels file or a folder of them)."""
+    """Score PRED labels against GOLD labels.
+
+    For si, tc and flc each is a PTC .labels file or a folder of them; for the SemEval-2021
+    tasks, a subtask-1 or subtask-2 JSON file.
+    """
     scores = evaluate_task(task, gold, pred)
     if as_json:
         click.echo(json.dumps(scores, indent=2))
@@ -93,7 +114,7 @@ def _print_table(scores: dict[str, Any]) -> None:
 
     from unspin.cli.terminal import technique_color
 
-    unit = "rows" if scores["task"] == "tc" else "spans"
+    unit = {"tc": "rows", "semeval2021-1": "labels"}.get(scores["task"], "spans")
     table = Table(
         title=f"{scores['task'].upper()}: {scores['pred_file']} against {scores['gold_file']}",
         caption=f"gold and pred count {unit}" + (" after merging overlaps" * (unit == "spans")),
@@ -105,6 +126,8 @@ def _print_table(scores: dict[str, Any]) -> None:
         table.add_row(Text(name, style=technique_color(name)), *_cells(score))
     label = "micro average" if scores["per_technique"] else "overall"
     table.add_row(Text(label, style="bold"), *_cells(scores), end_section=True)
+    if "macro_f1" in scores:
+        table.add_row(Text("macro F1", style="bold"), "", "", f"{scores['macro_f1']:.4f}", "", "")
     Console(highlight=False).print(table)
 
 

@@ -101,8 +101,15 @@ def _parse_label_line(path: Path, number: int, line: str) -> LabelRow:
 
 def read_labels(path: Path, default_technique: str = "propaganda") -> dict[str, list[Span]]:
     """Read labels as spans grouped by article id; SI rows get ``default_technique``."""
+    return group_rows(read_label_rows(path), default_technique)
+
+
+def group_rows(
+    rows: Iterable[LabelRow], default_technique: str = "propaganda"
+) -> dict[str, list[Span]]:
+    """Label rows as spans grouped by article id; SI rows get ``default_technique``."""
     grouped: dict[str, list[Span]] = {}
-    for row in read_label_rows(path):
+    for row in rows:
         technique = row.technique or default_technique
         grouped.setdefault(row.article_id, []).append(Span(row.start, row.end, technique))
     return grouped
@@ -202,6 +209,7 @@ __all__ = [
     "check_spans_fit",
     "find_articles_dir",
     "find_technique_labels",
+    "group_rows",
     "read_article",
     "read_articles",
     "read_corpus",

@@ -138,3 +138,10 @@ def test_read_documents_jsonl_raises_first_error(tmp_path: Path) -> None:
     path.write_text('{"text": "ok"}\n{"text": 3}\n', encoding="utf-8")
     with pytest.raises(FormatError, match=r"d.jsonl:2: field 'text' must be a string"):
         read_documents_jsonl(path)
+
+
+def test_html_without_text_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.html"
+    path.write_text("<html><body><script>x()</script></body></html>", encoding="utf-8")
+    [error] = iter_documents(path)
+    assert isinstance(error, FormatError) and str(error) == f"{path}: the page contains no text"

@@ -60,7 +60,10 @@ def read_document(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> Document:
         raise FormatError(path, f"a {suffix} file holds many documents; use iter_documents")
     text = read_text_file(path, max_bytes=max_bytes)
     if suffix in HTML_SUFFIXES:
-        body, title = extract_text(text)
+        try:
+            body, title = extract_text(text)
+        except FormatError as error:
+            raise FormatError(path, error.reason) from None
         return Document(id=path.stem, text=body, title=title, source=str(path))
     return Document(id=path.stem, text=text, source=str(path))
 

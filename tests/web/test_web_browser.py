@@ -1,7 +1,7 @@
 """The analysis page in real headless Chromium (Debian's ``chromium``, driven by Playwright).
 
-Set ``UNSPIN_SCREENSHOT=1`` to also save ``docs/screenshot-analysis.png`` (with the shipped
-model when present, otherwise the fake analyzer).
+Set ``UNSPIN_SCREENSHOT=1`` to also save ``docs/screenshot-analysis.png`` (with the model in
+``UNSPIN_SCREENSHOT_MODEL``, else the shipped model when present, else the fake analyzer).
 """
 
 from __future__ import annotations
@@ -171,10 +171,11 @@ def test_phone_width_has_no_sideways_scroll(browser: Any, base_url: str) -> None
 @pytest.mark.skipif(not os.environ.get("UNSPIN_SCREENSHOT"), reason="set UNSPIN_SCREENSHOT=1")
 def test_screenshot(browser: Any) -> None:
     analyzer: Any = FakeAnalyzer()
-    if (MODEL_DIR / "config.json").exists():
+    model = os.environ.get("UNSPIN_SCREENSHOT_MODEL")
+    if model or (MODEL_DIR / "config.json").exists():
         from unspin.inference import Analyzer
 
-        analyzer = Analyzer()
+        analyzer = Analyzer(model)
     for base in _serve(create_app(analyzer)):
         page = browser.new_page(viewport={"width": 1280, "height": 860}, device_scale_factor=1)
         page.goto(f"{base}/?example=1")

@@ -164,3 +164,11 @@ def test_binary_txt_upload_says_why(client: TestClient) -> None:
     response = client.post("/analyze", files=files)
     assert response.status_code == 422
     assert "Cannot read data.txt" in response.text
+
+
+def test_confident_spans_take_the_top_lanes() -> None:
+    spans = [Span(0, 20, "Doubt", 0.3), Span(2, 6, "Slogans", 0.9), Span(8, 12, "Repetition", 0.8)]
+    assert assign_lanes(spans) == [1, 0, 0]
+    many = [Span(i, i + 50, "Doubt", 0.5) for i in range(20)]
+    lanes = assign_lanes(many)
+    assert lanes[:5] == [0, 1, 2, 3, 4] and max(lanes) == 5

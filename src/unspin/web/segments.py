@@ -2,12 +2,13 @@
 
 Each segment knows which spans cover it. Every span gets a *lane* (a small integer) so that
 its underline sits at the same depth in every segment it covers; two spans that overlap never
-share a lane. Line breaks also cut segments, so each line can be laid out on its own
-(``dir="auto"`` per paragraph for right-to-left and mixed text).
+share a lane (up to ``MAX_LANES``). Line breaks also cut segments, so each line can be laid
+out on its own (``dir="auto"`` per paragraph for right-to-left and mixed text).
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from dataclasses import dataclass
 
@@ -44,17 +45,31 @@ class Line:
 
 
 def assign_lanes(spans: list[Span]) -> list[int]:
-    """Give each span the lowest lane not used by an overlapping span that starts earlier."""
-    order = sorted(range(len(spans)), key=lambda i: (spans[i].start, -spans[i].end, i))
-    lane_ends: list[int] = []
+    """Give each span the lowest lane free of overlapping spans, most confident spans first.
+
+    Going by score means the spans shown at any threshold sit in the top lanes, whatever the
+    hidden, less confident spans around them.
+    """
+    order = sorted(range(len(spans)), key=lambda i: (-spans[i].score, spans[i].start, i))
+    starts: list[list[int]] = []  # per lane: starts of its spans, sorted (they never overlap)
+    ends: list[list[int]] = []
     lanes = [0] * len(spans)
     for i in order:
         span = spans[i]
-        lane = next((n for n, end in enumerate(lane_ends) if end <= span.start), len(lane_ends))
-        if lane == len(lane_ends):
-            lane_ends.append(span.end)
-        else:
-            lane_ends[lane] = span.end
+        lane = 0
+        while lane < len(starts):
+            at = bisect.bisect_left(starts[lane], span.start)
+            clear_before = at == 0 or ends[lane][at - 1] <= span.start
+            clear_after = at == len(starts[lane]) or starts[lane][at] >= span.end
+            if clear_before and clear_after:
+                break
+            lane += 1
+        if lane == len(starts):
+            starts.append([])
+            ends.append([])
+        at = bisect.bisect_left(starts[lane], span.start)
+        starts[lane].insert(at, span.start)
+        ends[lane].insert(at, span.end)
         lanes[i] = min(lane, MAX_LANES - 1)
     return lanes
 

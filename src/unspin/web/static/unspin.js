@@ -47,7 +47,9 @@
         if (shown(i)) { max = Math.max(max, counts[s.technique]); }
       });
       chips.forEach(function (chip) {
-        chip.querySelector(".count").textContent = String(counts[chip.getAttribute("data-technique")] || 0);
+        var n = counts[chip.getAttribute("data-technique")] || 0;
+        chip.querySelector(".count").textContent = String(n);
+        chip.classList.toggle("zero", n === 0);
       });
       rows.forEach(function (row) {
         var name = row.getAttribute("data-technique");

@@ -64,7 +64,7 @@ def fake() -> FakeAnalyzer:
 
 @pytest.fixture
 def settings() -> WebSettings:
-    return WebSettings(max_chars=2_000, max_batch=3, request_timeout=10.0)
+    return WebSettings(max_chars=2_000, max_batch=3, request_timeout=10.0, page_floor=0.2)
 
 
 @pytest.fixture

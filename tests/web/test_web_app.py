@@ -44,13 +44,25 @@ def test_serve_builds_app_from_options(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr("uvicorn.run", fake_run)
     result = CliRunner().invoke(
-        serve, ["--port", "9001", "--max-chars", "500", "--max-batch", "2", "--workers", "3"]
+        serve,
+        [
+            "--port",
+            "9001",
+            "--max-chars",
+            "500",
+            "--max-batch",
+            "2",
+            "--workers",
+            "3",
+            "--slider-floor",
+            "0.3",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert seen["host"] == "127.0.0.1" and seen["port"] == 9001
     settings: WebSettings = seen["app"].state.settings
     assert (settings.max_chars, settings.max_batch, settings.workers) == (500, 2, 3)
-    assert settings.allow_private_urls is False
+    assert settings.allow_private_urls is False and settings.page_floor == 0.3
 
 
 def test_serve_allow_private_urls_warns(monkeypatch: pytest.MonkeyPatch) -> None:

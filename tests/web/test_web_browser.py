@@ -74,7 +74,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    yield from _serve(create_app(FakeAnalyzer(), WebSettings(max_chars=20_000)))
+    yield from _serve(create_app(FakeAnalyzer(), WebSettings(max_chars=20_000, page_floor=0.2)))
 
 
 def _visible_segments(page: Any) -> int:

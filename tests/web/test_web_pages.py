@@ -9,10 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from unspin.schema import Analysis, Document, ModelInfo, Span
+from unspin.web import create_app
 from unspin.web.render import analysis_view, render_standalone
 from unspin.web.segments import assign_lanes, segment_lines
 
-from .conftest import EXAMPLE, HOSTILE
+from .conftest import EXAMPLE, HOSTILE, FakeAnalyzer
 
 
 def test_index_form_and_headers(client: TestClient) -> None:
@@ -172,3 +173,13 @@ def test_confident_spans_take_the_top_lanes() -> None:
     many = [Span(i, i + 50, "Doubt", 0.5) for i in range(20)]
     lanes = assign_lanes(many)
     assert lanes[:5] == [0, 1, 2, 3, 4] and max(lanes) == 5
+
+
+def test_page_analyses_at_the_model_threshold_by_default(fake: FakeAnalyzer) -> None:
+    with TestClient(create_app(fake)) as client:
+        html = client.post("/analyze", data={"text": EXAMPLE}).text
+    data = re.search(r'class="analysis-data">(.*?)</script>', html, re.S)
+    assert data
+    parsed = json.loads(data.group(1))
+    assert parsed["floor"] == parsed["threshold"] == 0.5
+    assert len(parsed["spans"]) == len(fake.analyze(EXAMPLE).spans)

@@ -27,6 +27,12 @@ import click
 @click.option(
     "--timeout", type=float, default=60.0, show_default=True, help="Seconds per analysis."
 )
+@click.option(
+    "--slider-floor",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Lowest threshold on the page's slider (default: the model's threshold).",
+)
 @click.option("--workers", type=int, default=None, help="Analyses run at once (default: CPUs).")
 def serve(
     host: str,
@@ -37,6 +43,7 @@ def serve(
     max_chars: int,
     max_batch: int,
     timeout: float,
+    slider_floor: float | None,
     workers: int | None,
 ) -> None:
     """Serve the web app and the JSON API (/docs describes the API)."""
@@ -55,6 +62,7 @@ def serve(
         max_batch=max_batch,
         request_timeout=timeout,
         allow_private_urls=allow_private_urls,
+        page_floor=slider_floor,
         **options,
     )
     if allow_private_urls:

@@ -96,7 +96,8 @@ async def analyze_page(request: Request) -> HTMLResponse:
             raise InputError("Paste a text, choose a file or give a URL.")
         check_length(document.text, settings.max_chars)
         runner = runner_of(request)
-        floor = min(settings.page_floor, runner.default_threshold)
+        default = runner.default_threshold
+        floor = default if settings.page_floor is None else min(settings.page_floor, default)
         analysis = await runner.analyze(document, threshold=floor)
     except InputError as error:
         return _form_page(request, error=str(error), text=text, url=url, status=error.status)

@@ -44,8 +44,10 @@ class WebSettings:
     fetch_timeout: float = 10.0
     fetch_max_bytes: int = 5_000_000
     max_upload_bytes: int = 2_000_000
-    page_floor: float = 0.2
-    """Lowest score the analysis page fetches, so the slider can go below the default."""
+    page_floor: float | None = None
+    """Threshold the analysis page analyses at, the slider's lowest value (``None``: the
+    analyzer's own threshold, so the page shows what the API returns). Lower lets the slider
+    reveal less confident spans, decoded at that lower threshold (so they can be longer)."""
     workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
     """Analyses run at the same time; further requests wait their turn."""
 

@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import PurePath
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
@@ -15,7 +16,7 @@ from starlette.templating import Jinja2Templates
 from unspin.formats.errors import FormatError
 from unspin.formats.html import extract_text
 from unspin.formats.text import decode_bytes
-from unspin.schema import Document
+from unspin.schema import Analysis, Document
 from unspin.web.api import check_length, runner_of
 from unspin.web.fetch import FetchError, fetch_url
 from unspin.web.render import analysis_view, environment, technique_css
@@ -107,8 +108,14 @@ async def analyze_page(request: Request) -> HTMLResponse:
         )
     except AnalysisTimeout as error:
         return _form_page(request, error=f"{error}.", text=text, url=url, status=504)
-    view = analysis_view(analysis, threshold=runner.default_threshold, floor=floor)
-    return templates.TemplateResponse(request, "analysis.html", {"view": view})
+    page = await anyio.to_thread.run_sync(_render_analysis, analysis, default, floor)
+    return HTMLResponse(page)
+
+
+def _render_analysis(analysis: Analysis, threshold: float, floor: float) -> str:
+    """The analysis page (rendered in a worker thread: a long text takes a moment)."""
+    view = analysis_view(analysis, threshold=threshold, floor=floor)
+    return templates.get_template("analysis.html").render(view=view)
 
 
 def _first_line(text: str, limit: int = 90) -> str:

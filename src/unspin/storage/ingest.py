@@ -1,0 +1,215 @@
+"""Ingest: read documents, store each text once, analyse what this model version has not seen.
+
+Work goes in batches; each batch (new documents, their analyses and spans) is one transaction,
+so a killed run loses at most the batch in flight and a re-run picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.orm import Session
+
+from unspin.formats.documents import DOCUMENT_SUFFIXES, STDIN, iter_documents
+from unspin.formats.errors import FormatError
+from unspin.schema import Analysis, Document, ModelInfo
+from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow
+
+DEFAULT_BATCH = 32
+
+
+class BatchAnalyzer(Protocol):
+    """What ingest needs from an analyzer (``unspin.inference.Analyzer`` fits)."""
+
+    @property
+    def info(self) -> ModelInfo: ...
+
+    def analyze_batch(self, items: list[Document]) -> list[Analysis]: ...
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did."""
+
+    read: int = 0
+    added: int = 0
+    duplicates: int = 0
+    analysed: int = 0
+    already_analysed: int = 0
+    spans: int = 0
+    errors: list[FormatError] = field(default_factory=list)
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 hex digest of a document's text: its identity in the store."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def count_words(text: str) -> int:
+    """Whitespace-separated words of ``text``."""
+    return len(text.split())
+
+
+def estimate_records(paths: Sequence[Path]) -> int | None:
+    """About how many records ``paths`` hold (for a progress bar); None when reading stdin."""
+    total = 0
+    for path in paths:
+        if path == STDIN:
+            return None
+        if path.is_dir():
+            files = [p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES]
+        else:
+            files = [path]
+        for file in files:
+            suffix = file.suffix.lower()
+            if suffix in (".jsonl", ".csv"):
+                try:
+                    with file.open("rb") as handle:
+                        lines = sum(1 for line in handle if line.strip())
+                except OSError:
+                    lines = 1
+                total += max(lines - (suffix == ".csv"), 0)
+            else:
+                total += 1
+    return total
+
+
+def _records(paths: Iterable[Path]) -> Iterator[Document | FormatError]:
+    for path in paths:
+        if path != STDIN and not path.exists():
+            yield FormatError(path, "no such file or folder")
+            continue
+        yield from iter_documents(path)
+
+
+def _batches(
+    items: Iterator[Document | FormatError], size: int, summary: IngestSummary
+) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for item in items:
+        if isinstance(item, FormatError):
+            summary.errors.append(item)
+            continue
+        if not item.text.strip():
+            summary.errors.append(FormatError(Path(item.id), "empty document"))
+            continue
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ingest(
+    paths: Sequence[Path],
+    engine: Engine,
+    analyzer: BatchAnalyzer,
+    *,
+    source: str | None = None,
+    batch_size: int = DEFAULT_BATCH,
+    on_batch: Callable[[int], None] | None = None,
+) -> IngestSummary:
+    """Read ``paths`` into the store at ``engine``, analysing with ``analyzer``.
+
+    ``source`` names the source of every document read; ``on_batch`` is told how many
+    records (good or bad) were handled since its last call (for progress).
+    """
+    summary = IngestSummary()
+    reported = 0
+    for batch in _batches(_records(paths), batch_size, summary):
+        if source is not None:
+            for document in batch:
+                document.source = source
+        _store_batch(engine, analyzer, batch, summary)
+        if on_batch is not None:
+            done = summary.read + len(summary.errors)
+            on_batch(done - reported)
+            reported = done
+    return summary
+
+
+def _store_batch(
+    engine: Engine, analyzer: BatchAnalyzer, batch: list[Document], summary: IngestSummary
+) -> None:
+    summary.read += len(batch)
+    info = analyzer.info
+    unique: dict[str, Document] = {}
+    for document in batch:
+        key = content_hash(document.text)
+        if key in unique:
+            summary.duplicates += 1
+        else:
+            unique[key] = document
+    with Session(engine) as session, session.begin():
+        known: dict[str, int] = {
+            key: doc_id
+            for key, doc_id in session.execute(
+                select(DocumentRow.content_hash, DocumentRow.id).where(
+                    DocumentRow.content_hash.in_(list(unique))
+                )
+            )
+        }
+        summary.duplicates += len(known)
+        done = set(
+            session.scalars(
+                select(AnalysisRow.document_id).where(
+                    AnalysisRow.document_id.in_(list(known.values())),
+                    AnalysisRow.model_name == info.name,
+                    AnalysisRow.model_version == info.version,
+                )
+            )
+        )
+        summary.already_analysed += len(done)
+        todo = {k: d for k, d in unique.items() if known.get(k) not in done}
+        analyses = analyzer.analyze_batch(list(todo.values())) if todo else []
+        for key, document in todo.items():
+            if key not in known:
+                row = _document_row(key, document)
+                session.add(row)
+                session.flush()
+                known[key] = row.id
+                summary.added += 1
+        for key, analysis in zip(todo, analyses, strict=True):
+            analysis_row = AnalysisRow(
+                document_id=known[key], model_name=info.name, model_version=info.version
+            )
+            session.add(analysis_row)
+            session.flush()
+            if analysis.spans:
+                session.execute(
+                    insert(SpanRow),
+                    [
+                        {
+                            "analysis_id": analysis_row.id,
+                            "start": s.start,
+                            "end": s.end,
+                            "technique": s.technique,
+                            "score": s.score,
+                        }
+                        for s in analysis.spans
+                    ],
+                )
+            summary.analysed += 1
+            summary.spans += len(analysis.spans)
+
+
+def _document_row(key: str, document: Document) -> DocumentRow:
+    return DocumentRow(
+        content_hash=key,
+        external_id=document.id,
+        title=document.title,
+        text=document.text,
+        words=count_words(document.text),
+        source=document.source,
+        url=document.url,
+        author=document.author,
+        published=document.published,
+        language=document.language,
+        metadata_=document.metadata,
+    )

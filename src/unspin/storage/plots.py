@@ -1,0 +1,67 @@
+"""Plots of corpus statistics: technique profiles per source (heat map), shares over time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from unspin.storage.queries import Stats
+
+MAX_TECHNIQUES = 14
+
+
+def _label(technique: str) -> str:
+    return technique.replace("_", " ").replace(",", ", ")
+
+
+def plot_stats(stats: Stats, output: Path) -> None:
+    """Write a heat map (``by == "source"`` or other categories) or a line chart (time)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    techniques = stats.techniques[:MAX_TECHNIQUES]
+    groups = stats.groups
+    if not groups or not techniques:
+        raise ValueError("nothing to plot: no analysed documents with spans match")
+    title_model = f" ({stats.model.name} {stats.model.version})" if stats.model else ""
+    if stats.by in ("month", "week"):
+        fig, ax = plt.subplots(figsize=(11, 6), layout="constrained")
+        xs = [g.group for g in groups]
+        for technique in techniques:
+            ax.plot(
+                xs, [100 * g.share(technique) for g in groups], marker="o", label=_label(technique)
+            )
+        ax.set_ylabel("% of documents using the technique")
+        ax.set_xlabel(stats.by.capitalize())
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
+        ax.set_title(f"Share of documents using each technique, per {stats.by}{title_model}")
+        plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
+    else:
+        values = [[100 * g.share(t) for t in techniques] for g in groups]
+        height = max(3.5, 0.45 * len(groups) + 2.5)
+        fig, ax = plt.subplots(
+            figsize=(max(8, 0.7 * len(techniques) + 3), height), layout="constrained"
+        )
+        image = ax.imshow(values, cmap="YlOrRd", aspect="auto", vmin=0, vmax=100)
+        ax.set_xticks(
+            range(len(techniques)), [_label(t) for t in techniques], rotation=40, ha="right"
+        )
+        ax.set_yticks(range(len(groups)), [f"{g.group} ({g.documents} docs)" for g in groups])
+        for row, group_values in enumerate(values):
+            for col, value in enumerate(group_values):
+                ax.text(
+                    col,
+                    row,
+                    f"{value:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if value > 60 else "black",
+                )
+        fig.colorbar(image, ax=ax, label="% of documents using the technique")
+        ax.set_title(f"Technique profile per {stats.by}{title_model}")
+    fig.savefig(output, dpi=120)
+    plt.close(fig)

@@ -38,7 +38,7 @@ typecheck: install-dev
 
 pytest: install-dev
 	scripts/ensure-chromium.sh
-	$(BIN)/pytest -q
+	scripts/with-postgres.sh $(BIN)/pytest -q
 
 test: lint typecheck pytest
 

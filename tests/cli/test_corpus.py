@@ -1,0 +1,119 @@
+"""Corpus commands end to end through click: ingest, stats, examples, search, export, plot."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.conftest import FakeAnalyzer
+from unspin.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL_CONFIG = ROOT / "src" / "unspin" / "models" / "default" / "config.json"
+
+RECORDS = [
+    {"text": "A disastrous plan by traitors.", "source": "Bugle", "published": "2021-01-04"},
+    {"text": "The true patriot votes.", "source": "Bugle", "published": "2021-02-11"},
+    {"text": "A disastrous week for the council.", "source": "Planet", "published": "2021-02-20"},
+    {"text": "Rain on Friday.", "source": "Planet", "published": "2021-03-02"},
+]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
+    monkeypatch.setattr("unspin.cli.corpus.load_analyzer", lambda model: FakeAnalyzer())
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS) + "{oops\n", "utf-8")
+    return path, f"sqlite:///{tmp_path / 'c.db'}"
+
+
+def test_ingest_summary_then_rerun(runner: CliRunner, corpus: tuple[Path, str]) -> None:
+    path, db = corpus
+    first = runner.invoke(main, ["ingest", str(path), "--db", db])
+    assert first.exit_code == 0, first.output
+    assert "4 new" in first.output and "1 skipped" in first.output
+    assert "docs.jsonl:5" in first.output
+    again = runner.invoke(main, ["ingest", str(path), "--db", db])
+    assert "0 new" in again.output and "4 already analysed" in again.output
+
+
+def test_db_from_environment_and_help_shows_default(
+    runner: CliRunner, corpus: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, db = corpus
+    assert "sqlite:///unspin.db" in runner.invoke(main, ["ingest", "--help"]).output
+    monkeypatch.setenv("UNSPIN_DB", db)
+    assert runner.invoke(main, ["ingest", str(path)]).exit_code == 0
+    result = runner.invoke(main, ["stats", "--format", "json"])
+    assert sum(g["documents"] for g in json.loads(result.output)["groups"]) == 4
+
+
+def test_queries_exports_and_plots(
+    runner: CliRunner, corpus: tuple[Path, str], tmp_path: Path
+) -> None:
+    path, db = corpus
+    runner.invoke(main, ["ingest", str(path), "--db", db])
+    table = runner.invoke(main, ["stats", "--db", db])
+    assert table.exit_code == 0 and "Bugle" in table.output and "Planet" in table.output
+    csv = runner.invoke(main, ["stats", "--db", db, "--by", "month", "--format", "csv"])
+    assert csv.output.splitlines()[1].startswith("2021-01,1,")
+    month = runner.invoke(
+        main,
+        [
+            "stats",
+            "--db",
+            db,
+            "--by",
+            "month",
+            "--technique",
+            "Loaded_Language",
+            "--since",
+            "2021-02-01",
+            "--format",
+            "json",
+        ],
+    )
+    groups = json.loads(month.output)["groups"]
+    assert [(g["group"], g["share"]["Loaded_Language"]) for g in groups] == [
+        ("2021-02", 0.5),
+        ("2021-03", 0.0),
+    ]
+    found = runner.invoke(main, ["examples", "Loaded_Language", "--db", db, "--source", "Planet"])
+    assert "[disastrous] week for the council" in found.output
+    hits = runner.invoke(main, ["search", "council", "--db", db, "--format", "jsonl"])
+    assert [json.loads(line)["source"] for line in hits.output.splitlines()] == ["Planet"]
+    spans = runner.invoke(main, ["export", "--db", db, "--what", "spans"])
+    assert {json.loads(line)["text"] for line in spans.output.splitlines()} >= {"traitors"}
+    out = tmp_path / "docs.parquet"
+    exported = runner.invoke(
+        main, ["export", "--db", db, "--what", "documents", "--format", "parquet", "-o", str(out)]
+    )
+    assert exported.exit_code == 0 and out.stat().st_size > 0
+    for by, name in (("source", "p.png"), ("month", "p.svg")):
+        result = runner.invoke(main, ["plot", "--db", db, "--by", by, "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name).stat().st_size > 1000
+
+
+@pytest.mark.skipif(not MODEL_CONFIG.is_file(), reason=f"no shipped model ({MODEL_CONFIG})")
+def test_ingest_with_the_shipped_model_and_a_new_version(runner: CliRunner, tmp_path: Path) -> None:
+    import shutil
+
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), "utf-8")
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    assert runner.invoke(main, ["ingest", str(path), "--db", db]).exit_code == 0
+    copy = tmp_path / "model"
+    shutil.copytree(MODEL_CONFIG.parent, copy)
+    config = json.loads((copy / "config.json").read_text("utf-8"))
+    config["version"] = str(config.get("version", "0")) + "-test"
+    (copy / "config.json").write_text(json.dumps(config), "utf-8")
+    result = runner.invoke(main, ["ingest", str(path), "--db", db, "--model", str(copy)])
+    assert "0 new" in result.output and "4 analysed" in result.output, result.output
+    versions = json.loads(runner.invoke(main, ["stats", "--db", db, "--format", "json"]).output)
+    assert versions["model"]["version"].endswith("-test")
+    assert os.path.exists(tmp_path / "c.db")

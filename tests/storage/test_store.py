@@ -1,0 +1,155 @@
+"""The store on SQLite and PostgreSQL: ingest, dedupe, model versions, mixed input, queries."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.conftest import PhraseAnalyzer
+from storage.corpus_files import write_jsonl, write_mixed
+from unspin.storage.db import database_url, open_engine
+from unspin.storage.export import document_records, span_records, stats_records, write_records
+from unspin.storage.ingest import ingest
+from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow
+from unspin.storage.plots import plot_stats
+from unspin.storage.queries import Filters, examples, models, search, stats
+
+
+def _counts(url: str) -> tuple[int, int, int]:
+    engine = open_engine(url)
+    with Session(engine) as session:
+        counts = tuple(
+            session.scalar(select(func.count()).select_from(table)) or 0
+            for table in (DocumentRow, AnalysisRow, SpanRow)
+        )
+    engine.dispose()
+    return counts  # type: ignore[return-value]
+
+
+def test_postgres_urls_use_psycopg() -> None:
+    assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_default_database_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("UNSPIN_DB", raising=False)
+    assert database_url(None) == "sqlite:///unspin.db"
+    monkeypatch.setenv("UNSPIN_DB", "postgresql://env/db")
+    assert database_url(None) == "postgresql+psycopg://env/db"
+
+
+def test_rerun_adds_nothing_and_skips_analysed(
+    db_url: str, tmp_path: Path, analyzer: PhraseAnalyzer
+) -> None:
+    path = tmp_path / "docs.jsonl"
+    write_jsonl(path, 12)
+    engine = open_engine(db_url)
+    first = ingest([path], engine, analyzer, batch_size=5)
+    assert (first.read, first.added, first.analysed, first.errors) == (12, 12, 12, [])
+    before = _counts(db_url)
+    again = ingest([path, path], engine, analyzer, batch_size=5)
+    assert (again.added, again.analysed, again.already_analysed) == (0, 0, 24)
+    assert analyzer.analysed == 12
+    assert _counts(db_url) == before
+    engine.dispose()
+
+
+def test_duplicate_texts_are_stored_once(
+    db_url: str, tmp_path: Path, analyzer: PhraseAnalyzer
+) -> None:
+    path = tmp_path / "dupes.jsonl"
+    record = json.dumps({"text": "The traitors again."})
+    path.write_text(f"{record}\n{record}\n", encoding="utf-8")
+    engine = open_engine(db_url)
+    summary = ingest([path], engine, analyzer)
+    assert (summary.added, summary.duplicates) == (1, 1)
+    assert _counts(db_url)[:2] == (1, 1)
+    engine.dispose()
+
+
+def test_new_model_version_adds_analysis_beside_old(db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    write_jsonl(path, 6)
+    engine = open_engine(db_url)
+    ingest([path], engine, PhraseAnalyzer("1"))
+    newer = PhraseAnalyzer("2")
+    summary = ingest([path], engine, newer)
+    assert (summary.added, summary.analysed) == (0, 6)
+    documents, analyses, _ = _counts(db_url)
+    assert (documents, analyses) == (6, 12)
+    assert [(m.version, n) for m, n in models(engine)] == [("1", 6), ("2", 6)]
+    engine.dispose()
+
+
+def test_mixed_directory_keeps_good_records_and_names_bad_ones(
+    db_url: str, tmp_path: Path, analyzer: PhraseAnalyzer
+) -> None:
+    bad = write_mixed(tmp_path / "mixed")
+    engine = open_engine(db_url)
+    summary = ingest([tmp_path / "mixed"], engine, analyzer)
+    errors = [str(e) for e in summary.errors]
+    assert len(errors) == len(bad), errors
+    for where in bad.values():
+        assert any(where in message for message in errors), (where, errors)
+    assert summary.added == 6  # good.txt, page.html, 2 csv rows, 2 jsonl lines
+    with Session(engine) as session:
+        titles = set(session.scalars(select(DocumentRow.title)))
+        texts = " ".join(session.scalars(select(DocumentRow.text)))
+    assert "Op-ed" in titles
+    assert "The market closed flat." in texts and "Rain is expected" in texts
+    engine.dispose()
+
+
+def test_queries_on_a_small_corpus(db_url: str, tmp_path: Path, analyzer: PhraseAnalyzer) -> None:
+    path = tmp_path / "docs.jsonl"
+    write_jsonl(path, 24)
+    engine = open_engine(db_url)
+    ingest([path], engine, analyzer)
+
+    by_source = stats(engine, "source")
+    assert sum(g.documents for g in by_source.groups) == 24
+    bugle = next(g for g in by_source.groups if g.group == "Daily Bugle")
+    assert bugle.share("Loaded_Language") == 0.0  # i % 3 == 0: the budget reports
+    planet = next(g for g in by_source.groups if g.group == "Planet")
+    assert planet.share("Loaded_Language") == 1.0
+    assert planet.spans_per_1000_words == pytest.approx(1000 * planet.spans / planet.words)
+    by_month = stats(engine, "month", Filters(technique="Flag-Waving"))
+    assert [g.group for g in by_month.groups] == ["2020-01", "2020-02", "2020-03", "2020-04"]
+    assert by_month.techniques == ["Flag-Waving"]
+    assert by_month.to_dict()["groups"][0]["share"].keys() == {"Flag-Waving"}
+    since = stats(engine, "week", Filters(since=date(2020, 3, 1)))
+    assert all(g.group >= "2020-W09" for g in since.groups)
+
+    found = examples(engine, "Name_Calling,Labeling", Filters(source="Sentinel"), limit=3)
+    assert len(found) == 3
+    assert all(e.span.lower().startswith("traitor") and e.source == "Sentinel" for e in found)
+    assert "disastrous plan of the" in found[0].before
+
+    hits = search(engine, "council budget")
+    assert len(hits) == 8 and all("council" in h.snippet for h in hits)
+    traitors = search(engine, "traitors")
+    assert traitors and all(h.techniques == {"Name_Calling,Labeling": 1} for h in traitors)
+    assert search(engine, "nothing-like-this") == []
+
+    out = tmp_path / "docs.csv"
+    assert write_records(document_records(engine), "csv", out) == 24
+    spans_out = tmp_path / "spans.parquet"
+    assert write_records(span_records(engine), "parquet", spans_out) == _counts(db_url)[2]
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(spans_out)
+    assert set(table.column("technique").to_pylist()) >= {"Loaded_Language", "Flag-Waving"}
+    rows = list(stats_records(by_source))
+    assert rows[0]["source"] and "share:Loaded_Language" in rows[0]
+
+    plot_stats(by_source, tmp_path / "sources.png")
+    plot_stats(stats(engine, "month"), tmp_path / "months.svg")
+    assert (tmp_path / "sources.png").read_bytes()[:4] == b"\x89PNG"
+    assert "<svg" in (tmp_path / "months.svg").read_text(encoding="utf-8")
+    engine.dispose()

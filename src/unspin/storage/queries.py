@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Engine, Select, func, select, text
 from sqlalchemy.orm import Session
 
-from unspin.schema import ModelInfo
+from unspin.schema import Analysis, Document, ModelInfo, Span
 from unspin.storage.db import is_postgres
 from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow
 
@@ -104,7 +104,9 @@ def _filtered(query: _Q, filters: Filters, model: ModelInfo) -> _Q:
     query = query.where(
         AnalysisRow.model_name == model.name, AnalysisRow.model_version == model.version
     )
-    if filters.source is not None:
+    if filters.source == UNKNOWN:
+        query = query.where(DocumentRow.source.is_(None))
+    elif filters.source is not None:
         query = query.where(DocumentRow.source == filters.source)
     if filters.since is not None:
         query = query.where(DocumentRow.published >= filters.since)
@@ -375,3 +377,126 @@ def search(
                 )
             )
     return hits
+
+
+def group_dates(by: str, group: str) -> tuple[date, date] | None:
+    """The first and last day of a ``month`` (``2020-03``) or ``week`` (``2020-W09``) group."""
+    try:
+        if by == "month":
+            year, month = (int(x) for x in group.split("-"))
+            first = date(year, month, 1)
+            following = date(year + month // 12, month % 12 + 1, 1)
+            return first, following - timedelta(days=1)
+        if by == "week":
+            iso_year, iso_week = group.split("-W")
+            monday = date.fromisocalendar(int(iso_year), int(iso_week), 1)
+            return monday, monday + timedelta(days=6)
+    except ValueError:
+        return None
+    return None
+
+
+@dataclass(frozen=True)
+class DocumentItem:
+    """A line of a document list."""
+
+    id: int
+    title: str | None
+    source: str | None
+    published: date | None
+    words: int
+    spans: int
+
+
+def list_documents(
+    engine: Engine,
+    filters: Filters | None = None,
+    model: ModelInfo | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[DocumentItem], int]:
+    """One page of the documents analysed by ``model`` that match ``filters``, and the total.
+
+    With ``filters.technique`` only documents with a span of that technique are listed.
+    """
+    filters = filters or Filters()
+    model = model or latest_model(engine)
+    if model is None:
+        return [], 0
+    span_count = (
+        select(func.count())
+        .where(SpanRow.analysis_id == AnalysisRow.id)
+        .correlate(AnalysisRow)
+        .scalar_subquery()
+    )
+    query = _filtered(
+        select(
+            DocumentRow.id,
+            DocumentRow.title,
+            DocumentRow.source,
+            DocumentRow.published,
+            DocumentRow.words,
+            span_count,
+        ).join(AnalysisRow, AnalysisRow.document_id == DocumentRow.id),
+        filters,
+        model,
+    )
+    if filters.technique is not None:
+        query = query.where(
+            select(SpanRow.id)
+            .where(SpanRow.analysis_id == AnalysisRow.id, SpanRow.technique == filters.technique)
+            .exists()
+        )
+    with Session(engine) as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.execute(
+            query.order_by(DocumentRow.published.desc(), DocumentRow.id).limit(limit).offset(offset)
+        ).all()
+    return [DocumentItem(*row) for row in rows], total
+
+
+def load_analysis(
+    engine: Engine, document_id: int, model: ModelInfo | None = None
+) -> Analysis | None:
+    """The stored analysis of one document by ``model`` (default: the latest in the store)."""
+    model = model or latest_model(engine)
+    if model is None:
+        return None
+    with Session(engine) as session:
+        row = session.get(DocumentRow, document_id)
+        analysis_id = session.scalar(
+            select(AnalysisRow.id).where(
+                AnalysisRow.document_id == document_id,
+                AnalysisRow.model_name == model.name,
+                AnalysisRow.model_version == model.version,
+            )
+        )
+        if row is None or analysis_id is None:
+            return None
+        spans = [
+            Span(s.start, s.end, s.technique, s.score)
+            for s in session.scalars(
+                select(SpanRow).where(SpanRow.analysis_id == analysis_id).order_by(SpanRow.start)
+            )
+        ]
+        document = Document(
+            id=row.external_id or str(row.id),
+            text=row.text,
+            title=row.title,
+            source=row.source,
+            url=row.url,
+            published=row.published,
+            language=row.language,
+            author=row.author,
+            metadata=dict(row.metadata_ or {}),
+        )
+    return Analysis(document, spans, model)
+
+
+def sources(engine: Engine) -> list[str]:
+    """Every source name in the store."""
+    with Session(engine) as session:
+        names = session.scalars(
+            select(DocumentRow.source).where(DocumentRow.source.is_not(None)).distinct()
+        )
+        return sorted(name for name in names if name is not None)

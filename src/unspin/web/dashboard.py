@@ -1,0 +1,261 @@
+"""The corpus dashboard: overview, statistics as charts, filters and drill-down to documents.
+
+Charts are SVG drawn on the server (links and ``<title>`` tooltips work without scripts);
+``/static/dashboard.js`` adds series toggling and submits the filter form on change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import Engine
+
+from unspin.storage.db import open_engine
+from unspin.storage.queries import (
+    GROUPS,
+    Filters,
+    Stats,
+    group_dates,
+    latest_model,
+    list_documents,
+    load_analysis,
+    models,
+    sources,
+    stats,
+)
+from unspin.web.render import analysis_view, environment, technique_class
+
+router = APIRouter(prefix="/dashboard")
+PAGE_SIZE = 25
+MAX_CHART_TECHNIQUES = 14
+PALETTE = (
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+    "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39",
+)  # fmt: skip
+
+
+@cache
+def _engine(url: str) -> Engine:
+    return open_engine(url)
+
+
+def _store(request: Request) -> Engine:
+    return _engine(request.app.state.db_url)
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(422, f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _filters(
+    source: str | None, since: str | None, until: str | None, technique: str | None
+) -> Filters:
+    return Filters(source or None, _day(since), _day(until), technique or None)
+
+
+def _query(**params: Any) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+@dataclass(frozen=True)
+class Cell:
+    x: float
+    y: float
+    value: float
+    fill: str
+    ink: str
+    href: str
+    tip: str
+
+
+def _heat(value: float) -> tuple[str, str]:
+    """White to dark red for 0..1, and a readable text colour on it."""
+    r = 255 - int(75 * value)
+    g = int(255 - 225 * value)
+    b = int(240 - 215 * value)
+    return f"rgb({r},{g},{b})", "#fff" if value > 0.55 else "#1d2430"
+
+
+def _drill(result: Stats, group: str, technique: str | None, base: Filters) -> str:
+    params: dict[str, Any] = {
+        "source": base.source,
+        "since": base.since,
+        "until": base.until,
+        "technique": technique,
+    }
+    if result.by == "source":
+        params["source"] = group
+    elif result.by in ("month", "week"):
+        span = group_dates(result.by, group)
+        if span:
+            params["since"], params["until"] = span
+    return "/dashboard/documents?" + _query(**params)
+
+
+def heatmap(result: Stats, base: Filters) -> dict[str, Any]:
+    """Cells of the heat map: rows are groups, columns techniques, value the document share."""
+    techniques = result.techniques[:MAX_CHART_TECHNIQUES]
+    cells = []
+    for row, group in enumerate(result.groups):
+        for col, technique in enumerate(techniques):
+            share = group.share(technique)
+            fill, ink = _heat(share)
+            tip = (
+                f"{group.group} · {technique}: {group.documents_with.get(technique, 0)} of "
+                f"{group.documents} documents ({100 * share:.0f}%)"
+            )
+            cells.append(
+                Cell(
+                    col * 56,
+                    row * 30,
+                    share,
+                    fill,
+                    ink,
+                    _drill(result, group.group, technique, base),
+                    tip,
+                )
+            )
+    return {
+        "techniques": techniques,
+        "groups": result.groups,
+        "cells": cells,
+        "width": 56 * len(techniques),
+        "height": 30 * len(result.groups),
+    }
+
+
+def lines(result: Stats, base: Filters) -> dict[str, Any]:
+    """Series of the time chart: one polyline per technique over the groups (months, weeks)."""
+    techniques = result.techniques[:MAX_CHART_TECHNIQUES]
+    groups = result.groups
+    width, height = 760, 260
+    step = width / max(len(groups) - 1, 1)
+    top = max((g.share(t) for g in groups for t in techniques), default=0.0) or 1.0
+    series = []
+    for index, technique in enumerate(techniques):
+        points = []
+        for i, group in enumerate(groups):
+            share = group.share(technique)
+            points.append(
+                {
+                    "x": round(i * step, 1),
+                    "y": round(height - height * share / top, 1),
+                    "tip": f"{group.group} · {technique}: {100 * share:.0f}% of "
+                    f"{group.documents} documents",
+                    "href": _drill(result, group.group, technique, base),
+                }
+            )
+        series.append(
+            {
+                "technique": technique,
+                "color": PALETTE[index % len(PALETTE)],
+                "points": points,
+                "path": " ".join(f"{p['x']},{p['y']}" for p in points),
+            }
+        )
+    ticks = [
+        {"y": round(height - height * f, 1), "label": f"{100 * top * f:.0f}%"}
+        for f in (0, 0.25, 0.5, 0.75, 1)
+    ]
+    labels = [{"x": round(i * step, 1), "label": g.group} for i, g in enumerate(groups)]
+    return {"series": series, "ticks": ticks, "labels": labels, "width": width, "height": height}
+
+
+@router.get("", response_class=HTMLResponse)
+def overview(
+    request: Request,
+    by: str = "source",
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    technique: str | None = None,
+) -> HTMLResponse:
+    """Corpus overview with the statistics of the chosen grouping as charts and a table."""
+    if by not in GROUPS:
+        raise HTTPException(422, f"by must be one of {', '.join(GROUPS)}")
+    engine = _store(request)
+    base = _filters(source, since, until, technique)
+    result = stats(engine, by, base)
+    everything = stats(engine, "all")
+    context = {
+        "by": by,
+        "groups": GROUPS,
+        "filters": base,
+        "result": result,
+        "total": everything.groups[0] if everything.groups else None,
+        "models": models(engine),
+        "sources": sources(engine),
+        "all_techniques": everything.techniques,
+        "heatmap": heatmap(result, base) if by not in ("month", "week") else None,
+        "lines": lines(result, base) if by in ("month", "week") and result.groups else None,
+        "drill": lambda group: _drill(result, group, base.technique, base),
+        "technique_class": technique_class,
+    }
+    page = environment().get_template("dashboard.html").render(**context)
+    return HTMLResponse(page)
+
+
+@router.get("/api/stats")
+def stats_json(
+    request: Request,
+    by: str = "source",
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    technique: str | None = None,
+) -> dict[str, Any]:
+    """The dashboard's statistics as JSON (the same figures as ``unspin stats --format json``)."""
+    if by not in GROUPS:
+        raise HTTPException(422, f"by must be one of {', '.join(GROUPS)}")
+    return stats(_store(request), by, _filters(source, since, until, technique)).to_dict()
+
+
+@router.get("/documents", response_class=HTMLResponse)
+def documents(
+    request: Request,
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    technique: str | None = None,
+    page: int = Query(1, ge=1),
+) -> HTMLResponse:
+    """One page of the documents that match the filters, newest first."""
+    engine = _store(request)
+    base = _filters(source, since, until, technique)
+    items, total = list_documents(engine, base, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
+    link = {"source": source, "since": since, "until": until, "technique": technique}
+    context = {
+        "items": items,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "filters": base,
+        "model": latest_model(engine),
+        "prev": "?" + _query(**link, page=page - 1) if page > 1 else None,
+        "next": "?" + _query(**link, page=page + 1) if page < pages else None,
+        "back": "/dashboard?" + _query(**link),
+    }
+    html = environment().get_template("dashboard_documents.html").render(**context)
+    return HTMLResponse(html)
+
+
+@router.get("/documents/{document_id}", response_class=HTMLResponse)
+def document(request: Request, document_id: int) -> HTMLResponse:
+    """One document's stored analysis on the web app's highlighted analysis page."""
+    analysis = load_analysis(_store(request), document_id)
+    if analysis is None:
+        raise HTTPException(404, f"no analysed document {document_id}")
+    view = analysis_view(analysis)
+    return HTMLResponse(environment().get_template("analysis.html").render(view=view))

@@ -1,0 +1,68 @@
+"""The corpus dashboard on a small store: overview, charts, filters, drill-down, pagination."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storage.conftest import PhraseAnalyzer
+from storage.corpus_files import write_jsonl
+from unspin.storage.db import open_engine
+from unspin.storage.ingest import ingest
+from unspin.web import create_app
+
+
+class WebAnalyzer(PhraseAnalyzer):
+    """The phrase analyzer with what the web app's runner asks of an analyzer."""
+
+    threshold = 0.5
+    techniques: ClassVar[list[str]] = []
+
+
+@pytest.fixture
+def client(db_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    path = tmp_path / "docs.jsonl"
+    write_jsonl(path, 60)
+    engine = open_engine(db_url)
+    ingest([path], engine, PhraseAnalyzer())
+    engine.dispose()
+    with TestClient(create_app(WebAnalyzer(), db_url=db_url)) as test_client:  # type: ignore[arg-type]
+        yield test_client
+
+
+def test_overview_heatmap_links_to_documents(client: TestClient) -> None:
+    page = client.get("/dashboard")
+    assert page.status_code == 200
+    assert "<strong>60</strong> documents" in page.text
+    assert 'class="heatmap"' in page.text and "Daily Bugle" in page.text
+    assert '<script src="/static/dashboard.js"' in page.text and "<script>" not in page.text
+    links = re.findall(r'href="(/dashboard/documents\?[^"]+)"', page.text)
+    assert any("technique=Loaded_Language" in link and "source=Planet" in link for link in links)
+    assert client.get("/static/dashboard.js").status_code == 200
+
+
+def test_time_chart_and_filters(client: TestClient) -> None:
+    page = client.get("/dashboard", params={"by": "month", "technique": "Flag-Waving"})
+    assert page.status_code == 200 and "<polyline" in page.text
+    assert "since=2020-02-01&amp;until=2020-02-29" in page.text
+    data = client.get("/dashboard/api/stats", params={"by": "source", "source": "Planet"}).json()
+    assert [g["group"] for g in data["groups"]] == ["Planet"]
+    assert client.get("/dashboard", params={"since": "yesterday"}).status_code == 422
+
+
+def test_documents_pages_and_analysis_page(client: TestClient) -> None:
+    first = client.get("/dashboard/documents", params={"technique": "Loaded_Language"})
+    assert first.status_code == 200 and "40 documents" in first.text
+    assert "page 1 of 2" in first.text and 'rel="next"' in first.text
+    second = client.get("/dashboard/documents", params={"technique": "Loaded_Language", "page": 2})
+    assert "page 2 of 2" in second.text and 'rel="next"' not in second.text
+    doc = re.search(r'href="/dashboard/documents/(\d+)"', first.text)
+    assert doc is not None
+    analysis = client.get(f"/dashboard/documents/{doc.group(1)}")
+    assert analysis.status_code == 200 and "disastrous" in analysis.text
+    assert client.get("/dashboard/documents/999999").status_code == 404

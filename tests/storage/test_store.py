@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from storage.conftest import PhraseAnalyzer
 from storage.corpus_files import write_jsonl, write_mixed
+from unspin.schema import Analysis, Document
 from unspin.storage.db import database_url, open_engine
 from unspin.storage.export import document_records, span_records, stats_records, write_records
 from unspin.storage.ingest import ingest
@@ -152,4 +154,31 @@ def test_queries_on_a_small_corpus(db_url: str, tmp_path: Path, analyzer: Phrase
     plot_stats(stats(engine, "month"), tmp_path / "months.svg")
     assert (tmp_path / "sources.png").read_bytes()[:4] == b"\x89PNG"
     assert "<svg" in (tmp_path / "months.svg").read_text(encoding="utf-8")
+    engine.dispose()
+
+
+class FailingAnalyzer(PhraseAnalyzer):
+    """Fails on any batch holding the word EXPLODE."""
+
+    def analyze_batch(self, items: Iterable[Document]) -> list[Analysis]:
+        documents = list(items)
+        if any("EXPLODE" in d.text for d in documents):
+            raise ValueError("text too long")
+        return super().analyze_batch(documents)
+
+
+def test_a_document_the_analyzer_fails_on_is_reported_and_retried(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "docs.jsonl"
+    texts = ["The traitors.", "EXPLODE here.", "True patriots."]
+    path.write_text(
+        "".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(texts))
+    )
+    engine = open_engine(db_url)
+    summary = ingest([path], engine, FailingAnalyzer())
+    assert summary.analysed == 2
+    assert [str(e) for e in summary.errors] == ["d1: not analysed: text too long"]
+    again = ingest([path], engine, PhraseAnalyzer())
+    assert (again.added, again.analysed) == (1, 1)
     engine.dispose()

@@ -6,6 +6,7 @@ so a killed run loses at most the batch in flight and a re-run picks up where it
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from unspin.schema import Analysis, Document, ModelInfo
 from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow
 
 DEFAULT_BATCH = 32
+MAX_FILE_BYTES = 2_000_000_000
+"""Largest file ingest reads (a JSONL or CSV corpus file holds many documents)."""
 
 
 class BatchAnalyzer(Protocol):
@@ -84,7 +87,7 @@ def _records(paths: Iterable[Path]) -> Iterator[Document | FormatError]:
         if path != STDIN and not path.exists():
             yield FormatError(path, "no such file or folder")
             continue
-        yield from iter_documents(path)
+        yield from iter_documents(path, max_bytes=MAX_FILE_BYTES)
 
 
 def _batches(
@@ -167,15 +170,17 @@ def _store_batch(
         )
         summary.already_analysed += len(done)
         todo = {k: d for k, d in unique.items() if known.get(k) not in done}
-        analyses = analyzer.analyze_batch(list(todo.values())) if todo else []
+        analyses = _analyze(analyzer, todo, summary)
         for key, document in todo.items():
+            if key not in analyses:
+                continue
             if key not in known:
                 row = _document_row(key, document)
                 session.add(row)
                 session.flush()
                 known[key] = row.id
                 summary.added += 1
-        for key, analysis in zip(todo, analyses, strict=True):
+        for key, analysis in analyses.items():
             analysis_row = AnalysisRow(
                 document_id=known[key], model_name=info.name, model_version=info.version
             )
@@ -197,6 +202,23 @@ def _store_batch(
                 )
             summary.analysed += 1
             summary.spans += len(analysis.spans)
+
+
+def _analyze(
+    analyzer: BatchAnalyzer, todo: dict[str, Document], summary: IngestSummary
+) -> dict[str, Analysis]:
+    """Analyses by content hash; a document the analyzer fails on is reported and left out."""
+    if not todo:
+        return {}
+    with contextlib.suppress(Exception):  # one bad document fails a batch: retry one by one
+        return dict(zip(todo, analyzer.analyze_batch(list(todo.values())), strict=True))
+    analyses = {}
+    for key, document in todo.items():
+        try:
+            analyses[key] = analyzer.analyze_batch([document])[0]
+        except Exception as error:
+            summary.errors.append(FormatError(Path(document.id), f"not analysed: {error}"))
+    return analyses
 
 
 def _document_row(key: str, document: Document) -> DocumentRow:

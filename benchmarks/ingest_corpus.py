@@ -55,7 +55,7 @@ class SyntheticAnalyzer:
             for _ in range(rng.randint(0, 4)):
                 start = rng.randrange(0, max(1, len(document.text) - 20))
                 end = min(len(document.text), start + rng.randint(5, 40))
-                spans.append(Span(start, end, rng.choice(PTC_TECHNIQUES), rng.random()))
+                spans.append(Span(start, end, rng.choice(PTC_TECHNIQUES).name, rng.random()))
             out.append(Analysis(document, sorted(spans), self.info))
         return out
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from unspin.formats.documents import DOCUMENT_SUFFIXES, STDIN, iter_documents
 from unspin.formats.errors import FormatError
 from unspin.schema import Analysis, Document, ModelInfo
+from unspin.storage.db import is_postgres
 from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow
 
 DEFAULT_BATCH = 32
@@ -134,6 +135,9 @@ def ingest(
             done = summary.read + len(summary.errors)
             on_batch(done - reported)
             reported = done
+    if summary.added and is_postgres(engine):
+        with engine.begin() as connection:  # fresh planner statistics after a bulk load
+            connection.exec_driver_sql("ANALYZE documents, analyses, spans")
     return summary
 
 

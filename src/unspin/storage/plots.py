@@ -28,9 +28,15 @@ def plot_stats(stats: Stats, output: Path) -> None:
     if stats.by in ("month", "week"):
         fig, ax = plt.subplots(figsize=(11, 6), layout="constrained")
         xs = [g.group for g in groups]
-        for technique in techniques:
+        colors = plt.get_cmap("tab20")
+        for index, technique in enumerate(techniques):
             ax.plot(
-                xs, [100 * g.share(technique) for g in groups], marker="o", label=_label(technique)
+                xs,
+                [100 * g.share(technique) for g in groups],
+                marker="o",
+                color=colors((2 * index) % 20 + int(index >= 10)),
+                linestyle="-" if index < 10 else "--",
+                label=_label(technique),
             )
         ax.set_ylabel("% of documents using the technique")
         ax.set_xlabel(stats.by.capitalize())
@@ -55,10 +61,10 @@ def plot_stats(stats: Stats, output: Path) -> None:
                 ax.text(
                     col,
                     row,
-                    f"{value:.0f}",
+                    f"{value:.0f}%",
                     ha="center",
                     va="center",
-                    fontsize=8,
+                    fontsize=9,
                     color="white" if value > 60 else "black",
                 )
         fig.colorbar(image, ax=ax, label="% of documents using the technique")

@@ -31,9 +31,12 @@ def test_dashboard_router_is_included_with_db_url(
     monkeypatch.setitem(sys.modules, "unspin.web.dashboard", module)
     with TestClient(create_app(fake, db_url="sqlite:///x.db")) as client:
         assert client.get("/dashboard").json() == {"db": "seen"}
+        assert 'href="/dashboard"' in client.get("/").text
+        assert 'href="/dashboard"' in client.post("/analyze", data={"text": "calm"}).text
         assert client.app.state.db_url == "sqlite:///x.db"  # type: ignore[attr-defined]
     with TestClient(create_app(fake)) as client:
         assert client.get("/dashboard").status_code == 404
+        assert 'href="/dashboard"' not in client.get("/").text
 
 
 def test_serve_builds_app_from_options(monkeypatch: pytest.MonkeyPatch) -> None:

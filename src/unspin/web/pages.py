@@ -55,6 +55,7 @@ def _form_page(
         "text": text,
         "url": url,
         "max_chars": _settings(request).max_chars,
+        "corpus_link": request.app.state.db_url is not None,
     }
     return templates.TemplateResponse(request, "index.html", context, status_code=status)
 
@@ -108,14 +109,15 @@ async def analyze_page(request: Request) -> HTMLResponse:
         )
     except AnalysisTimeout as error:
         return _form_page(request, error=f"{error}.", text=text, url=url, status=504)
-    page = await anyio.to_thread.run_sync(_render_analysis, analysis, default, floor)
+    corpus = request.app.state.db_url is not None
+    page = await anyio.to_thread.run_sync(_render_analysis, analysis, default, floor, corpus)
     return HTMLResponse(page)
 
 
-def _render_analysis(analysis: Analysis, threshold: float, floor: float) -> str:
+def _render_analysis(analysis: Analysis, threshold: float, floor: float, corpus: bool) -> str:
     """The analysis page (rendered in a worker thread: a long text takes a moment)."""
     view = analysis_view(analysis, threshold=threshold, floor=floor)
-    return templates.get_template("analysis.html").render(view=view)
+    return templates.get_template("analysis.html").render(view=view, corpus_link=corpus)
 
 
 def _first_line(text: str, limit: int = 90) -> str:

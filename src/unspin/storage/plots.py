@@ -67,7 +67,7 @@ def plot_stats(stats: Stats, output: Path) -> None:
                     fontsize=9,
                     color="white" if value > 60 else "black",
                 )
-        fig.colorbar(image, ax=ax, label="% of documents using the technique")
-        ax.set_title(f"Technique profile per {stats.by}{title_model}")
+        fig.colorbar(image, ax=ax, label="% of documents", shrink=0.9)
+        ax.set_title(f"Share of documents using each technique, per {stats.by}{title_model}")
     fig.savefig(output, dpi=120)
     plt.close(fig)

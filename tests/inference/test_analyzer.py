@@ -1,0 +1,113 @@
+"""The shipped default model, run through the public API on texts written for these tests."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from unspin import Analysis, Analyzer, Document, analyze
+from unspin.inference.analyzer import TextTooLongError
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+def _techniques_over(analysis: Analysis, phrase: str) -> set[str]:
+    start = analysis.document.text.index(phrase)
+    end = start + len(phrase)
+    return {s.technique for s in analysis.spans if s.start < end and start < s.end}
+
+
+def test_finds_obvious_name_calling_and_loaded_language(analyzer: Analyzer) -> None:
+    text = (
+        "These corrupt, lying traitors in Congress are nothing but a gang of thugs and crooks "
+        "who want to destroy our great nation."
+    )
+    analysis = analyzer.analyze(text)
+    found = _techniques_over(analysis, "corrupt, lying traitors")
+    assert found & {"Name_Calling,Labeling", "Loaded_Language"}
+
+
+def test_finds_a_slogan(analyzer: Analyzer) -> None:
+    text = (
+        "The rally ended the way it began, with thousands chanting: Build the wall! Build the wall!"
+    )
+    analysis = analyzer.analyze(text, threshold=0.3)
+    found = _techniques_over(analysis, "Build the wall!")
+    assert found & {"Slogans", "Repetition", "Loaded_Language"}
+
+
+def test_plain_reporting_has_no_spans(analyzer: Analyzer) -> None:
+    text = "The library will open at 9 a.m. on Monday. Parking is available behind the building."
+    assert analyzer.analyze(text).spans == []
+
+
+def test_span_classifier_names_a_given_name_calling_span(analyzer: Analyzer) -> None:
+    text = "Only a brainwashed leftist snowflake would believe this report."
+    start = text.index("brainwashed leftist snowflake")
+    (span,) = analyzer.classify_spans(text, [(start, start + len("brainwashed leftist snowflake"))])
+    assert span.technique in {"Name_Calling,Labeling", "Loaded_Language"}
+    assert 0.0 < span.score <= 1.0
+
+
+def test_a_span_given_twice_gets_two_different_techniques(analyzer: Analyzer) -> None:
+    text = "They are destroying our country, and only we can stop them."
+    first, second = analyzer.classify_spans(text, [(0, 31), (0, 31)])
+    assert (first.start, first.end) == (second.start, second.end) == (0, 31)
+    assert first.technique != second.technique
+    assert first.score >= second.score
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "مرحبا 👋🏽 the corrupt elite are ruining everything! 😡 e\u0301te\u0301 ✊",
+        "Line one is calm.\r\nThe radical, evil mob wants to burn our cities!\r\n\r\nThe end.",
+        "الحكومة الفاسدة تكذب علينا. The traitors lie!",
+    ],
+)
+def test_offsets_survive_any_unicode(analyzer: Analyzer, text: str) -> None:
+    analysis = analyzer.analyze(text, threshold=0.05)
+    assert analysis.spans
+    for span in analysis.spans:
+        assert 0 <= span.start < span.end <= len(text)
+        fragment = text[span.start : span.end]
+        assert fragment == fragment.strip()
+    restored = Analysis.from_json(analysis.to_json())
+    assert restored.spans == analysis.spans
+    assert [s["text"] for s in json.loads(analysis.to_json())["spans"]] == [
+        text[s.start : s.end] for s in analysis.spans
+    ]
+
+
+def test_batch_results_equal_single_results(analyzer: Analyzer) -> None:
+    texts = [
+        "A short text about the weather.",
+        "The lying media wants you to be afraid. " * 60,
+        "Our brave soldiers defend our freedom every single day!",
+    ]
+    batch = analyzer.analyze_batch(texts)
+    for text, analysis in zip(texts, batch, strict=True):
+        assert analysis.spans == analyzer.analyze(text).spans
+
+
+def test_threshold_bounds_scores_and_documents_keep_metadata(analyzer: Analyzer) -> None:
+    document = Document(id="doc-1", text="The disgraceful, pathetic coward ran away.", source="x")
+    analysis = analyzer.analyze(document, threshold=0.7)
+    assert analysis.document is document
+    assert all(s.score >= 0.7 for s in analysis.spans)
+    assert analysis.model == analyzer.info
+
+
+def test_too_long_text_is_refused_with_a_clear_error() -> None:
+    small = Analyzer(max_chars=100)
+    with pytest.raises(TextTooLongError, match="exceeds the limit of 100"):
+        small.analyze("x" * 101)
+
+
+def test_module_level_analyze_uses_the_default_model() -> None:
+    analysis = analyze("What a disgraceful, shameful betrayal!")
+    assert analysis.model.name.startswith("unspin")

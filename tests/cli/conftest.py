@@ -32,10 +32,6 @@ class FakeAnalyzer:
         cut = self.threshold if threshold is None else threshold
         return [Analysis(d, self._spans(d.text, cut), self.info) for d in items]
 
-    def propaganda_spans(self, text: str, threshold: float | None = None) -> list[Span]:
-        cut = self.threshold if threshold is None else threshold
-        return [Span(s.start, s.end, "propaganda", s.score) for s in self._spans(text, cut)]
-
     def classify_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Span]:
         return [Span(a, b, "Doubt" if (b - a) % 2 == 0 else "Slogans", 0.6) for a, b in spans]
 

@@ -83,26 +83,17 @@ def test_offsets_survive_any_unicode(analyzer: Analyzer, text: str) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    reason="known bug: span boundaries differ between batched and single runs; see issue 3 note",
-    strict=True,
-)
 def test_batch_results_equal_single_results(analyzer: Analyzer) -> None:
     texts = [
         "A short text about the weather.",
         "The lying media wants you to be afraid. " * 60,
         "Our brave soldiers defend our freedom every single day!",
-    ]
-    batch = analyzer.analyze_batch(texts)
+    ] + [f"Shameful traitor number {i} lied again." for i in range(8)]
+    batch = analyzer.analyze_batch(texts)  # more texts than one pass holds
+    assert len(batch) == len(texts)
     for text, analysis in zip(texts, batch, strict=True):
-        single = analyzer.analyze(text).spans
-        # Padding differs between batch and single runs: scores agree up to float noise.
-        assert [(s.start, s.end, s.technique) for s in analysis.spans] == [
-            (s.start, s.end, s.technique) for s in single
-        ]
-        assert [s.score for s in analysis.spans] == pytest.approx(
-            [s.score for s in single], abs=1e-3
-        )
+        assert analysis.document.text == text
+        assert analysis.spans == analyzer.analyze(text).spans
 
 
 def test_threshold_bounds_scores_and_documents_keep_metadata(analyzer: Analyzer) -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from unspin.inference.decode import calibrate, char_range, decode_spans, true_runs
+from unspin.inference.decode import (
+    calibrate,
+    char_range,
+    shift_threshold,
+    span_evidence,
+    span_runs,
+    true_runs,
+)
 from unspin.inference.windows import TokenizedText, plan_windows
 
 
@@ -51,16 +58,23 @@ def test_char_range_widens_word_pieces_to_whole_words() -> None:
     assert text[slice(*char_range(text, tokens, 1, 3))] == "unbelievably corrupt"
 
 
-def test_decode_spans_finds_runs_per_channel_with_mean_scores() -> None:
-    text = "Emoji 🎉 fine: take back our streets!"
-    words = [(0, 5), (6, 7), (8, 12), (12, 13), (14, 18), (19, 23), (24, 27), (28, 35), (35, 36)]
-    tokens = _tokens(text, words)
-    scores = np.zeros((len(words), 2), np.float32)
-    scores[4:9, 0] = [0.6, 0.8, 0.9, 0.7, 0.6]
-    scores[1, 1] = 0.55
-    spans = decode_spans(text, tokens, scores, ["Slogans", "Loaded_Language"], threshold=0.5)
-    assert [(text[s.start : s.end], s.technique) for s in spans] == [
-        ("🎉", "Loaded_Language"),
-        ("take back our streets!", "Slogans"),
-    ]
-    assert spans[1].score == pytest.approx(0.72, abs=1e-4)
+def test_span_evidence_averages_any_channel_with_strongest_technique() -> None:
+    probabilities = np.array([[0.8, 0.1, 0.4], [0.2, 0.6, 0.0]], np.float32)
+    assert span_evidence(probabilities) == pytest.approx([0.6, 0.4])
+
+
+def test_shift_threshold_moves_in_logit_space_and_keeps_the_ends() -> None:
+    assert shift_threshold(0.5, 0.0) == 0.5
+    assert shift_threshold(0.5, np.log(3.0)) == pytest.approx(0.25)
+    assert shift_threshold(0.0, 1.0) == 0.0
+    assert shift_threshold(1.0, 1.0) == 1.0
+
+
+def test_span_runs_need_a_core_token_and_extend_over_weaker_neighbours() -> None:
+    scores = np.array([0.1, 0.45, 0.7, 0.45, 0.1, 0.45, 0.1, 0.6, 0.3, 0.6], np.float32)
+    assert span_runs(scores, core=0.5, extend=0.5, max_gap=0) == [(2, 3), (7, 8), (9, 10)]
+    # 0.45 tokens join a span only next to a core token; the lone 0.45 at 5 starts none.
+    assert span_runs(scores, core=0.5, extend=0.4, max_gap=0) == [(1, 4), (7, 8), (9, 10)]
+    # a one-token gap is bridged: 7..10 become one span.
+    assert span_runs(scores, core=0.5, extend=0.5, max_gap=1) == [(2, 3), (7, 10)]
+    assert span_runs(np.zeros(3, np.float32), 0.5, 0.4, 2) == []

@@ -57,8 +57,8 @@ def load_articles(articles_dir: Path) -> list[Document]:
 def si(articles_dir: Path, output: Path, model: str | None, threshold: float | None) -> None:
     """Span identification: one ``id<TAB>start<TAB>end`` row per propaganda span."""
     documents = load_articles(articles_dir)
-    analyzer = load_analyzer(model)
-    spans = {d.id: analyzer.propaganda_spans(d.text, threshold=threshold) for d in documents}
+    analyses = load_analyzer(model).analyze_batch(documents, threshold=threshold)
+    spans = {a.document.id: _positions(a.spans) for a in analyses}
     write_si(output, spans)
     _report(output, spans)
 
@@ -117,6 +117,12 @@ def tc(articles_dir: Path, template: Path, output: Path, model: str | None) -> N
     ]
     write_tc(output, filled)
     click.echo(f"wrote {len(filled)} rows to {output}", err=True)
+
+
+def _positions(spans: list[Span]) -> list[Span]:
+    """One span per distinct position (a span named with two techniques is one SI span)."""
+    unique = {(s.start, s.end): s for s in sorted(spans, key=lambda s: s.score)}
+    return [Span(a, b, "propaganda", s.score) for (a, b), s in sorted(unique.items())]
 
 
 def _report(output: Path, spans: dict[str, list[Span]]) -> None:

@@ -11,14 +11,16 @@ from typing import Protocol
 
 import numpy as np
 
-from unspin.inference.decode import calibrate, decode_spans
-from unspin.inference.model_folder import ModelConfig, resolve_model_dir
+from unspin.inference.decode import calibrate, char_range, shift_threshold, span_evidence, span_runs
+from unspin.inference.model_folder import Decoding, ModelConfig, resolve_model_dir
 from unspin.inference.span_features import N_SURFACE_FEATURES, surface_features
 from unspin.inference.windows import TextEncoder, TokenizedText, Window, pad_batch, plan_windows
 from unspin.schema import Analysis, Document, ModelInfo, Span
 
 DEFAULT_THRESHOLD = 0.5
 MAX_TEXT_CHARS = 1_000_000
+TEXTS_PER_PASS = 8
+"""Texts whose token outputs are held in memory at once by ``analyze_batch``."""
 
 
 class Runner(Protocol):
@@ -65,12 +67,19 @@ class Analyzer:
         model: str | Path | None = None,
         threshold: float | None = None,
         threads: int | None = None,
-        batch_size: int = 16,
+        batch_size: int = 1,
         max_chars: int = MAX_TEXT_CHARS,
         runner: Runner | None = None,
     ) -> None:
+        """Load the model in ``model`` (a folder; default: the shipped model).
+
+        ``batch_size`` is the number of windows per model call. With the int8 model keep it at 1:
+        dynamic quantisation scales each call's activations as a whole, so windows batched
+        together would change each other's results; on a CPU one window per call is as fast.
+        """
         self.folder = resolve_model_dir(model)
         self.config = ModelConfig.load(self.folder)
+        self.config.require_files(self.folder, onnx=runner is None)
         self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         self.batch_size = batch_size
         self.max_chars = max_chars
@@ -79,14 +88,7 @@ class Analyzer:
         head = np.load(self.folder / self.config.span_head_file)
         self._span_weight = head["weight"].astype(np.float32)
         self._span_bias = head["bias"].astype(np.float32)
-        self.reload_thresholds()
         self.info = ModelInfo(self.config.name, self.config.version)
-
-    def reload_thresholds(self) -> None:
-        """Re-read the per-channel thresholds from ``self.config`` (after tuning them)."""
-        self._thresholds = np.asarray(
-            [self.config.thresholds.get(c, 0.5) for c in self.config.channels], dtype=np.float32
-        )
 
     @property
     def techniques(self) -> list[str]:
@@ -100,46 +102,109 @@ class Analyzer:
     def analyze_batch(
         self, items: Iterable[str | Document], threshold: float | None = None
     ) -> list[Analysis]:
-        """Analyse many texts at once (windows of all texts share model batches)."""
+        """Analyse many texts; each result is the same as analysing that text alone.
+
+        A span's score is the model's confidence that it persuades, calibrated so that 0.5 is
+        the operating point tuned on validation data (``threshold`` moves it); a runner-up
+        technique of the same span scores lower, in proportion to its probability.
+        """
         documents = [_as_document(item, index) for index, item in enumerate(items)]
-        cut = self.threshold if threshold is None else threshold
-        outputs = self.token_outputs([d.text for d in documents])
-        channels = self.config.channels[1:]
         analyses = []
-        for document, out in zip(documents, outputs, strict=True):
-            scores = calibrate(out.probabilities, self._thresholds)[:, 1:]
-            spans = decode_spans(document.text, out.tokens, scores, channels, cut)
-            analyses.append(Analysis(document, spans, self.info))
+        for begin in range(0, len(documents), TEXTS_PER_PASS):
+            chunk = documents[begin : begin + TEXTS_PER_PASS]
+            outputs = self.token_outputs([d.text for d in chunk], with_hidden=True)
+            for document, out in zip(chunk, outputs, strict=True):
+                spans = self.decode(document.text, out, threshold)
+                analyses.append(Analysis(document, spans, self.info))
         return analyses
 
-    def propaganda_spans(self, text: str, threshold: float | None = None) -> list[Span]:
-        """Spans of any technique from the model's technique-agnostic channel (SemEval SI)."""
-        out = self.token_outputs([text])[0]
-        scores = calibrate(out.probabilities, self._thresholds)[:, :1]
-        cut = self.threshold if threshold is None else threshold
-        return decode_spans(text, out.tokens, scores, self.config.channels[:1], cut)
+    def decode(
+        self,
+        text: str,
+        out: TokenOutputs,
+        threshold: float | None = None,
+        decoding: Decoding | None = None,
+    ) -> list[Span]:
+        """Technique spans of ``text`` from its token outputs (``decoding``: the model's own)."""
+        settings = decoding or self.config.decoding
+        found = self.detect_spans(text, out, threshold, settings)
+        ranked = self._technique_probabilities(text, out, [(a, b) for a, b, _ in found])
+        spans = []
+        for (start, end, confidence), row in zip(found, ranked, strict=True):
+            order = np.argsort(-row)
+            top = float(row[order[0]])
+            spans.append(Span(start, end, self.config.techniques[order[0]], round(confidence, 4)))
+            for index in order[1:]:
+                if row[index] < settings.second_label:
+                    break
+                score = round(confidence * float(row[index]) / top, 4)
+                spans.append(Span(start, end, self.config.techniques[index], score))
+        spans.sort(key=lambda s: (s.start, s.end, s.technique))
+        return spans
 
-    def classify_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Span]:
+    def detect_spans(
+        self,
+        text: str,
+        out: TokenOutputs,
+        threshold: float | None = None,
+        decoding: Decoding | None = None,
+    ) -> list[tuple[int, int, float]]:
+        """``(start, end, confidence)`` of each span that uses some technique, in text order."""
+        settings = decoding or self.config.decoding
+        core = self.threshold if threshold is None else threshold
+        tuned = np.full(1, settings.span_threshold, np.float32)
+        scores = calibrate(span_evidence(out.probabilities), tuned)
+        extend = shift_threshold(core, settings.extend_margin)
+        found = []
+        for first, stop in span_runs(scores, core, extend, settings.max_gap):
+            start, end = char_range(text, out.tokens, first, stop - 1)
+            if start < end:
+                found.append((start, end, float(np.clip(scores[first:stop].max(), 0.0, 1.0))))
+        return found
+
+    def classify_spans(
+        self, text: str, spans: Sequence[tuple[int, int]], out: TokenOutputs | None = None
+    ) -> list[Span]:
         """Name the most likely technique of each given ``(start, end)`` span of ``text``.
 
         Returns one Span per input, in order, scored with the classifier's probability. A span
         given k times (a span annotated with k techniques, as in SemEval templates) gets its k
-        most likely techniques, one per occurrence.
+        most likely techniques, one per occurrence. ``out``: the text's token outputs (with
+        hidden states) when already computed.
         """
         seen: dict[tuple[int, int], int] = {}
         labelled = []
-        for (start, end), ranked in zip(spans, self.rank_span_techniques(text, spans), strict=True):
+        for (start, end), ranked in zip(
+            spans, self.rank_span_techniques(text, spans, out), strict=True
+        ):
             occurrence = seen.get((start, end), 0)
             seen[(start, end)] = occurrence + 1
             labelled.append(ranked[min(occurrence, len(ranked) - 1)])
         return labelled
 
-    def rank_span_techniques(self, text: str, spans: Sequence[tuple[int, int]]) -> list[list[Span]]:
+    def rank_span_techniques(
+        self, text: str, spans: Sequence[tuple[int, int]], out: TokenOutputs | None = None
+    ) -> list[list[Span]]:
         """Every technique for each given span, most likely first."""
         if not spans:
             return []
-        out = self.token_outputs([text], with_hidden=True)[0]
-        assert out.hidden is not None
+        out = out or self.token_outputs([text], with_hidden=True)[0]
+        ranked = []
+        for (start, end), row in zip(
+            spans, self._technique_probabilities(text, out, spans), strict=True
+        ):
+            order = np.argsort(-row)
+            ranked.append(
+                [Span(start, end, self.config.techniques[i], float(row[i])) for i in order]
+            )
+        return ranked
+
+    def _technique_probabilities(
+        self, text: str, out: TokenOutputs, spans: Sequence[tuple[int, int]]
+    ) -> np.ndarray:
+        """The span classifier's probabilities, shape ``(len(spans), n_techniques)``."""
+        if not spans:
+            return np.zeros((0, len(self.config.techniques)), np.float32)
         features = np.stack(
             [
                 np.concatenate(
@@ -148,15 +213,7 @@ class Analyzer:
                 for start, end in spans
             ]
         )
-        logits = features @ self._span_weight + self._span_bias
-        probabilities = _softmax(logits)
-        ranked = []
-        for (start, end), row in zip(spans, probabilities, strict=True):
-            order = np.argsort(-row)
-            ranked.append(
-                [Span(start, end, self.config.techniques[i], float(row[i])) for i in order]
-            )
-        return ranked
+        return _softmax(features @ self._span_weight + self._span_bias)
 
     def token_outputs(self, texts: Sequence[str], with_hidden: bool = False) -> list[TokenOutputs]:
         """Per-token probabilities (and hidden states) for each text."""

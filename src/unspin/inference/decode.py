@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from unspin.inference.windows import TokenizedText
-from unspin.schema import Span
 
 _EPS = 1e-6
 
@@ -42,25 +41,34 @@ def char_range(text: str, tokens: TokenizedText, first: int, last: int) -> tuple
     return start, end
 
 
-def decode_spans(
-    text: str,
-    tokens: TokenizedText,
-    scores: np.ndarray,
-    channels: list[str],
-    threshold: float,
-) -> list[Span]:
-    """Spans where a channel's calibrated score stays at or above ``threshold``.
+def span_evidence(probabilities: np.ndarray) -> np.ndarray:
+    """Per-token evidence of being inside some technique span.
 
-    ``scores`` has shape ``(n_tokens, n_channels)``; a span's score is the mean over its tokens.
+    The mean of the any-technique channel (column 0) and the strongest technique channel: the
+    two views disagree at boundaries, and their mean decodes better than either alone.
     """
-    spans: list[Span] = []
-    for channel, technique in enumerate(channels):
-        column = scores[:, channel]
-        for first, stop in true_runs(column >= threshold):
-            start, end = char_range(text, tokens, first, stop - 1)
-            if start >= end:
-                continue
-            score = float(np.clip(column[first:stop].mean(), 0.0, 1.0))
-            spans.append(Span(start, end, technique, round(score, 4)))
-    spans.sort(key=lambda s: (s.start, s.end, s.technique))
-    return spans
+    return np.asarray(0.5 * (probabilities[:, 0] + probabilities[:, 1:].max(axis=1)), np.float32)
+
+
+def shift_threshold(threshold: float, margin: float) -> float:
+    """``threshold`` moved ``margin`` logits lower (0 and 1 stay where they are)."""
+    if threshold <= 0.0 or threshold >= 1.0:
+        return threshold
+    logit = np.log(threshold / (1 - threshold)) - margin
+    return float(1.0 / (1.0 + np.exp(-logit)))
+
+
+def span_runs(
+    scores: np.ndarray, core: float, extend: float, max_gap: int
+) -> list[tuple[int, int]]:
+    """Token ranges whose scores stay at or above ``extend`` and reach ``core`` somewhere.
+
+    Runs separated by at most ``max_gap`` tokens below ``extend`` are joined.
+    """
+    joined: list[tuple[int, int]] = []
+    for first, stop in true_runs(scores >= min(core, extend)):
+        if joined and first - joined[-1][1] <= max_gap:
+            joined[-1] = (joined[-1][0], stop)
+        else:
+            joined.append((first, stop))
+    return [(first, stop) for first, stop in joined if scores[first:stop].max() >= core]

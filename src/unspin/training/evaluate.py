@@ -1,89 +1,102 @@
-"""Threshold tuning and scoring of a model on labelled documents, with unspin's own metrics."""
+"""Decoding tuning and scoring of a model on labelled documents, with unspin's own metrics."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from unspin.formats.ptc import LabelRow
-from unspin.inference.analyzer import Analyzer, TokenOutputs
-from unspin.inference.decode import decode_spans
+from unspin.inference.analyzer import TEXTS_PER_PASS, Analyzer, TokenOutputs
+from unspin.inference.model_folder import Decoding
 from unspin.metrics import flc_score, si_score, tc_score
 from unspin.schema import Document, Span
 
-THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.05, 0.96, 0.05))
+SPAN_THRESHOLDS = tuple(round(float(x), 2) for x in np.arange(0.2, 0.81, 0.05))
+EXTEND_MARGINS = (0.0, 0.5, 1.0)
+MAX_GAPS = (0, 1, 2)
+SECOND_LABELS = (1.0, 0.5, 0.4, 0.3)
 Pairs = list[tuple[Document, list[Span]]]
 
 
-def tune_thresholds(analyzer: Analyzer, pairs: Pairs, channels: list[str]) -> dict[str, float]:
-    """Per channel, the probability threshold that maximises its span F1 on ``pairs``.
+def tune_decoding(analyzer: Analyzer, pairs: Pairs) -> Decoding:
+    """The decoding settings that score best on ``pairs``.
 
-    Channel 0 (any technique) is tuned for SemEval SI; each technique channel for its own
-    technique-aware span F1 (FLC).
+    Span settings maximise SemEval SI F1; then the runner-up label cut maximises FLC F1.
     """
-    outputs = analyzer.token_outputs([d.text for d, _ in pairs])
-    thresholds = {}
-    for index, channel in enumerate(channels):
-        gold = {
-            d.id: [s for s in spans if index == 0 or s.technique == channel] for d, spans in pairs
+    outputs = analyzer.token_outputs([d.text for d, _ in pairs], with_hidden=True)
+    gold = {d.id: spans for d, spans in pairs}
+    best_si, best = -1.0, Decoding()
+    for threshold, margin, gap in itertools.product(SPAN_THRESHOLDS, EXTEND_MARGINS, MAX_GAPS):
+        settings = Decoding(threshold, margin, gap)
+        found = {
+            d.id: [
+                Span(a, b, "any") for a, b, _ in analyzer.detect_spans(d.text, out, None, settings)
+            ]
+            for (d, _), out in zip(pairs, outputs, strict=True)
         }
-        best_f1, best_threshold = -1.0, 0.5
-        for threshold in THRESHOLD_GRID:
-            pred = {
-                d.id: _channel_spans(d.text, out, index, channel, threshold)
-                for (d, _), out in zip(pairs, outputs, strict=True)
-            }
-            f1 = si_score(gold, pred).f1
-            if f1 > best_f1:
-                best_f1, best_threshold = f1, threshold
-        thresholds[channel] = best_threshold
-    return thresholds
-
-
-def _channel_spans(
-    text: str, out: TokenOutputs, index: int, channel: str, threshold: float
-) -> list[Span]:
-    column = out.probabilities[:, index : index + 1]
-    return decode_spans(text, out.tokens, column, [channel], threshold)
+        f1 = si_score(gold, found).f1
+        if f1 > best_si:
+            best_si, best = f1, settings
+    best_flc, tuned = -1.0, best
+    for cut in SECOND_LABELS:
+        settings = replace(best, second_label=cut)
+        predicted = {
+            d.id: analyzer.decode(d.text, out, None, settings)
+            for (d, _), out in zip(pairs, outputs, strict=True)
+        }
+        f1 = flc_score(gold, predicted).micro.f1
+        if f1 > best_flc:
+            best_flc, tuned = f1, settings
+    return tuned
 
 
 def score_analyzer(analyzer: Analyzer, pairs: Pairs, tc: bool = True) -> dict[str, Any]:
-    """SI, FLC (and TC on gold spans) of ``analyzer`` against ``pairs``."""
+    """SI and FLC of ``analyzer``'s spans (and TC on the gold spans) against ``pairs``."""
     gold = {d.id: spans for d, spans in pairs}
-    analyses = analyzer.analyze_batch([d for d, _ in pairs])
-    predicted = {a.document.id: a.spans for a in analyses}
-    propaganda = {d.id: analyzer.propaganda_spans(d.text) for d, _ in pairs}
-    si = si_score(gold, propaganda)
-    si_union = si_score(gold, predicted)
+    predicted: dict[str, list[Span]] = {}
+    gold_rows: list[LabelRow] = []
+    pred_rows: list[LabelRow] = []
+    for (document, spans), out in _outputs(analyzer, pairs):
+        predicted[document.id] = analyzer.decode(document.text, out)
+        if tc:
+            positions = [(s.start, s.end) for s in spans]
+            labelled = analyzer.classify_spans(document.text, positions, out)
+            gold_rows.extend(LabelRow(document.id, s.start, s.end, s.technique) for s in spans)
+            pred_rows.extend(LabelRow(document.id, s.start, s.end, s.technique) for s in labelled)
+    si = si_score(gold, predicted)
     flc = flc_score(gold, predicted)
     overall: dict[str, float] = {
         "si_precision": si.precision,
         "si_recall": si.recall,
         "si_f1": si.f1,
-        "si_f1_from_technique_spans": si_union.f1,
         "flc_precision": flc.micro.precision,
         "flc_recall": flc.micro.recall,
         "flc_f1": flc.micro.f1,
     }
     result: dict[str, Any] = {
-        "overall": overall,
         "flc_per_technique": {t: s.f1 for t, s in sorted(flc.per_technique.items())},
     }
     if tc:
-        gold_rows = [
-            LabelRow(d.id, s.start, s.end, s.technique) for d, spans in pairs for s in spans
-        ]
-        pred_rows: list[LabelRow] = []
-        for document, spans in pairs:
-            labelled = analyzer.classify_spans(document.text, [(s.start, s.end) for s in spans])
-            pred_rows.extend(LabelRow(document.id, s.start, s.end, s.technique) for s in labelled)
         tc_result = tc_score(gold_rows, pred_rows)
         overall["tc_micro_f1"] = tc_result.micro_f1
         result["tc_per_technique"] = {t: s.f1 for t, s in sorted(tc_result.per_technique.items())}
     result["overall"] = {k: round(v, 4) for k, v in overall.items()}
     return result
+
+
+def _outputs(
+    analyzer: Analyzer, pairs: Pairs
+) -> Iterator[tuple[tuple[Document, list[Span]], TokenOutputs]]:
+    """Each pair with its token outputs, computed a few texts at a time."""
+    for begin in range(0, len(pairs), TEXTS_PER_PASS):
+        chunk = pairs[begin : begin + TEXTS_PER_PASS]
+        outputs = analyzer.token_outputs([d.text for d, _ in chunk], with_hidden=True)
+        yield from zip(chunk, outputs, strict=True)
 
 
 def evaluate_folder(folder: Path, pairs: Pairs, tc: bool = True) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""``unspin train``: fine-tune, tune thresholds, export to ONNX (int8) and write a model folder."""
+"""``unspin train``: fine-tune, tune decoding, export to ONNX (int8) and write a model folder."""
 
 from __future__ import annotations
 
@@ -158,17 +158,17 @@ def train(config: TrainConfig, log: Log = print) -> Path:
     if best_state is not None:
         model.load_state_dict(best_state)
 
-    from unspin.training.evaluate import evaluate_folder, tune_thresholds
+    from unspin.training.evaluate import evaluate_folder, tune_decoding
 
     model.eval()
     analyzer = _torch_analyzer(model, folder_files, config)
-    thresholds = tune_thresholds(analyzer, split.dev, channels) if split.dev else {}
+    decoding = tune_decoding(analyzer, split.dev) if split.dev else analyzer.config.decoding
     _write_span_head(model, output)
     from unspin.training.export import export_onnx
 
     export_onnx(model, output, quantize=config.quantize, log=log)
     model_config = ModelConfig.load(output)
-    model_config.thresholds = thresholds or model_config.thresholds
+    model_config.decoding = decoding
     model_config.save(output)
 
     metrics: dict[str, Any] = {"history": history}
@@ -281,12 +281,11 @@ def _dev_scores(
 ) -> dict[str, float]:
     if not dev:
         return {"dev_si_f1": 0.0, "dev_flc_f1": 0.0}
-    from unspin.training.evaluate import score_analyzer, tune_thresholds
+    from unspin.training.evaluate import score_analyzer, tune_decoding
 
     model.eval()
     analyzer = _torch_analyzer(model, folder, config)
-    analyzer.config.thresholds = tune_thresholds(analyzer, dev, analyzer.config.channels)
-    analyzer.reload_thresholds()
+    analyzer.config.decoding = tune_decoding(analyzer, dev)
 
     overall = score_analyzer(analyzer, dev, tc=False)["overall"]
     model.train()
@@ -300,16 +299,13 @@ def _prepare_folder(
     channels: list[str],
     techniques: list[str],
 ) -> Path:
-    """Write tokenizer and config so the folder loads before the ONNX file exists."""
+    """Write tokenizer and config: the folder serves a torch-backed Analyzer before export."""
     shutil.copyfile(encoder_path / "tokenizer.json", output / "tokenizer.json")
-    for name in ("model.onnx",):
-        (output / name).touch()
     ModelConfig(
         name=config.name,
         version=config.version,
         channels=channels,
         techniques=techniques,
-        thresholds={c: 0.5 for c in channels},
         max_length=config.max_length,
         stride=config.inference_stride or (config.max_length - 2) * 3 // 4,
         base_encoder=str(encoder_path.name if config.encoder else "all-MiniLM-L6-v2"),

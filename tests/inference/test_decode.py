@@ -8,6 +8,7 @@ import pytest
 from unspin.inference.decode import (
     calibrate,
     char_range,
+    line_breaks,
     shift_threshold,
     span_evidence,
     span_runs,
@@ -56,6 +57,25 @@ def test_char_range_widens_word_pieces_to_whole_words() -> None:
     tokens = _tokens(text, [(0, 2), (2, 12), (13, 17), (17, 20), (21, 27)])
     assert char_range(text, tokens, 2, 2) == (13, 20)  # "corr" -> "corrupt"
     assert text[slice(*char_range(text, tokens, 1, 3))] == "unbelievably corrupt"
+
+
+def test_char_range_leaves_out_leading_punctuation_and_empty_ranges_stay_empty() -> None:
+    text = "Stop it, or else."
+    tokens = _tokens(text, [(0, 4), (5, 7), (7, 8), (9, 11), (12, 16), (16, 17)])
+    assert text[slice(*char_range(text, tokens, 2, 4))] == "or else"
+    start, end = char_range(text, tokens, 5, 5)
+    assert text[start:end] == "" and start == end
+
+
+def test_spans_never_cross_a_line_break() -> None:
+    text = "Evil plan\n\nEvil people"
+    tokens = _tokens(text, [(0, 4), (5, 9), (11, 15), (16, 22)])
+    breaks = line_breaks(text, tokens)
+    assert breaks.tolist() == [False, False, True, False]
+    scores = np.full(4, 0.9, np.float32)
+    assert span_runs(scores, 0.5, 0.5, max_gap=2, breaks=breaks) == [(0, 2), (2, 4)]
+    scores[1] = 0.1  # a gap that could be bridged, but not across the break
+    assert span_runs(scores, 0.5, 0.5, max_gap=2, breaks=breaks) == [(0, 1), (2, 4)]
 
 
 def test_span_evidence_averages_any_channel_with_strongest_technique() -> None:

@@ -11,7 +11,14 @@ from typing import Protocol
 
 import numpy as np
 
-from unspin.inference.decode import calibrate, char_range, shift_threshold, span_evidence, span_runs
+from unspin.inference.decode import (
+    calibrate,
+    char_range,
+    line_breaks,
+    shift_threshold,
+    span_evidence,
+    span_runs,
+)
 from unspin.inference.model_folder import Decoding, ModelConfig, resolve_model_dir
 from unspin.inference.span_features import N_SURFACE_FEATURES, surface_features
 from unspin.inference.windows import TextEncoder, TokenizedText, Window, pad_batch, plan_windows
@@ -156,7 +163,8 @@ class Analyzer:
         scores = calibrate(span_evidence(out.probabilities), tuned)
         extend = shift_threshold(core, settings.extend_margin)
         found = []
-        for first, stop in span_runs(scores, core, extend, settings.max_gap):
+        breaks = line_breaks(text, out.tokens)
+        for first, stop in span_runs(scores, core, extend, settings.max_gap, breaks):
             start, end = char_range(text, out.tokens, first, stop - 1)
             if start < end:
                 found.append((start, end, float(np.clip(scores[first:stop].max(), 0.0, 1.0))))

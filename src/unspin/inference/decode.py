@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from unspin.inference.windows import TokenizedText
 
 _EPS = 1e-6
+_LEADING_PUNCTUATION = frozenset(",.;:)]}")
 
 
 def calibrate(probabilities: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
@@ -31,9 +34,16 @@ def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def char_range(text: str, tokens: TokenizedText, first: int, last: int) -> tuple[int, int]:
-    """Characters covered by tokens ``first..last`` (inclusive), widened to whole words."""
+    """Characters covered by tokens ``first..last`` (inclusive), widened to whole words.
+
+    Punctuation that only closes the text before (a leading comma, full stop, bracket) is left out.
+    """
     start = int(tokens.offsets[first, 0])
     end = int(tokens.offsets[last, 1])
+    while start < end and (text[start] in _LEADING_PUNCTUATION or text[start].isspace()):
+        start += 1
+    if start == end:
+        return start, end
     while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
         start -= 1
     while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
@@ -59,16 +69,40 @@ def shift_threshold(threshold: float, margin: float) -> float:
 
 
 def span_runs(
-    scores: np.ndarray, core: float, extend: float, max_gap: int
+    scores: np.ndarray,
+    core: float,
+    extend: float,
+    max_gap: int,
+    breaks: np.ndarray | None = None,
 ) -> list[tuple[int, int]]:
     """Token ranges whose scores stay at or above ``extend`` and reach ``core`` somewhere.
 
-    Runs separated by at most ``max_gap`` tokens below ``extend`` are joined.
+    Runs separated by at most ``max_gap`` tokens below ``extend`` are joined. No range crosses
+    a token marked in ``breaks`` (a line break before it): it starts a new range there.
     """
-    joined: list[tuple[int, int]] = []
+    barrier = np.zeros(len(scores), bool) if breaks is None else breaks
+    pieces: list[tuple[int, int]] = []
     for first, stop in true_runs(scores >= min(core, extend)):
-        if joined and first - joined[-1][1] <= max_gap:
+        cuts = [
+            first,
+            *(int(i) for i in np.flatnonzero(barrier[first + 1 : stop]) + first + 1),
+            stop,
+        ]
+        pieces.extend(itertools.pairwise(cuts))
+    joined: list[tuple[int, int]] = []
+    for first, stop in pieces:
+        previous = joined[-1][1] if joined else -1
+        if joined and first - previous <= max_gap and not barrier[previous : first + 1].any():
             joined[-1] = (joined[-1][0], stop)
         else:
             joined.append((first, stop))
     return [(first, stop) for first, stop in joined if scores[first:stop].max() >= core]
+
+
+def line_breaks(text: str, tokens: TokenizedText) -> np.ndarray:
+    """For each token, whether a line break separates it from the token before."""
+    offsets = tokens.offsets
+    breaks = np.zeros(len(offsets), bool)
+    for index in range(1, len(offsets)):
+        breaks[index] = "\n" in text[offsets[index - 1, 1] : offsets[index, 0]]
+    return breaks

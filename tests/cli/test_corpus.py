@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.conftest import FakeAnalyzer
+from fakes import FakeAnalyzer
 from unspin.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,11 +5,13 @@ SQLAlchemy, matplotlib and the model load inside the commands, so ``unspin --hel
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from unspin.storage.ingest import BatchAnalyzer
-    from unspin.storage.queries import Filters
+    from unspin.storage.queries import Example, Filters, Found, Hit
 
 db_option = click.option(
     "--db",
@@ -30,12 +32,9 @@ db_option = click.option(
     metavar="URL",
     help="Database URL (sqlite:///FILE or postgresql://...); also $UNSPIN_DB.",
 )
-since_option = click.option(
-    "--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Published on or after."
-)
-until_option = click.option(
-    "--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Published on or before."
-)
+
+Command = Callable[..., None]
+_F = TypeVar("_F", bound="Found")
 
 
 def _engine(db: str) -> Engine:
@@ -46,6 +45,49 @@ def _engine(db: str) -> Engine:
 
 def _day(value: datetime | None) -> date | None:
     return value.date() if value else None
+
+
+def by_option(*groups: str, help: str | None = None) -> Callable[[Command], Command]:
+    """``--by``: how statistics are grouped."""
+    choice = click.Choice(groups)
+    return click.option("--by", type=choice, default="source", show_default=True, help=help)
+
+
+def format_option(*formats: str) -> Callable[[Command], Command]:
+    """``--format`` (passed on as ``fmt``): one of ``formats``, the first by default."""
+    choice = click.Choice(formats)
+    return click.option("--format", "fmt", type=choice, default=formats[0], show_default=True)
+
+
+def filter_options(*, technique: bool) -> Callable[[Command], Command]:
+    """``--source``, ``--since``, ``--until`` (and ``--technique``), passed on as ``filters``."""
+
+    def decorate(command: Command) -> Command:
+        @functools.wraps(command)
+        def with_filters(
+            *args: Any,
+            source: str | None,
+            since: datetime | None,
+            until: datetime | None,
+            **kwargs: Any,
+        ) -> None:
+            from unspin.storage.queries import Filters
+
+            only = kwargs.pop("technique") if technique else None
+            command(*args, filters=Filters(source, _day(since), _day(until), only), **kwargs)
+
+        day = click.DateTime(["%Y-%m-%d"])
+        options = [
+            *([click.option("--technique", help="Only this technique.")] if technique else []),
+            click.option("--source", help="Only this source."),
+            click.option("--since", type=day, help="Published on or after."),
+            click.option("--until", type=day, help="Published on or before."),
+        ]
+        for option in reversed(options):
+            with_filters = option(with_filters)
+        return with_filters
+
+    return decorate
 
 
 def load_analyzer(model: str | None) -> BatchAnalyzer:
@@ -122,47 +164,17 @@ def ingest(
         click.echo(f"  skipped: {error}")
 
 
-def _filters(
-    source: str | None, since: datetime | None, until: datetime | None, technique: str | None
-) -> Filters:
-    from unspin.storage.queries import Filters
-
-    return Filters(source=source, since=_day(since), until=_day(until), technique=technique)
-
-
 @click.command()
 @db_option
-@click.option(
-    "--by",
-    type=click.Choice(["source", "month", "week", "language", "all"]),
-    default="source",
-    show_default=True,
-)
-@click.option("--technique", default=None, help="Only this technique.")
-@click.option("--source", default=None, help="Only this source.")
-@since_option
-@until_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-)
-def stats(
-    db: str,
-    by: str,
-    technique: str | None,
-    source: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    fmt: str,
-) -> None:
+@by_option("source", "month", "week", "language", "all")
+@filter_options(technique=True)
+@format_option("table", "json", "csv")
+def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
     """Documents, spans per 1,000 words and share of documents using each technique, per group."""
     from unspin.storage.export import stats_records, write_records
     from unspin.storage.queries import stats as corpus_stats
 
-    result = corpus_stats(_engine(db), by, _filters(source, since, until, technique))
+    result = corpus_stats(_engine(db), by, filters)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -194,61 +206,52 @@ def stats(
 @click.command()
 @click.argument("technique")
 @db_option
-@click.option("--source", default=None, help="Only this source.")
-@since_option
-@until_option
+@filter_options(technique=False)
 @click.option("--limit", default=10, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text")
-def examples(
-    technique: str,
-    db: str,
-    source: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    limit: int,
-    fmt: str,
-) -> None:
+@format_option("text", "jsonl")
+def examples(technique: str, db: str, filters: Filters, limit: int, fmt: str) -> None:
     """The highest-scoring spans of TECHNIQUE, with their context."""
     from unspin.storage.queries import examples as find_examples
 
-    found = find_examples(_engine(db), technique, _filters(source, since, until, None), limit=limit)
-    if not found:
-        click.echo(f"no spans of {technique!r} found", err=True)
-    for example in found:
-        if fmt == "jsonl":
-            click.echo(json.dumps(example.to_dict(), ensure_ascii=False))
-            continue
-        where = ", ".join(str(x) for x in (example.source, example.published, example.title) if x)
-        click.echo(f"{example.score:.2f}  #{example.document_id} {where}")
-        click.echo(
-            f"    …{example.before} "
-            + click.style(f"[{example.span}]", bold=True)
-            + f" {example.after}…"
-        )
+    found = find_examples(_engine(db), technique, filters, limit=limit)
+    _print_found(found, fmt, f"no spans of {technique!r} found", _example_text)
+
+
+def _example_text(example: Example) -> str:
+    span = click.style(f"[{example.span}]", bold=True)
+    return (
+        f"{example.score:.2f}  #{example.document_id} {example.where}\n"
+        f"    …{example.before} {span} {example.after}…"
+    )
 
 
 @click.command()
 @click.argument("query")
 @db_option
 @click.option("--limit", default=20, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text")
+@format_option("text", "jsonl")
 def search(query: str, db: str, limit: int, fmt: str) -> None:
     """Full-text search over the documents; shows the techniques of spans holding the words."""
     from unspin.storage.queries import search as run_search
 
     hits = run_search(_engine(db), query, limit=limit)
-    if not hits:
-        click.echo("no documents match", err=True)
-    for hit in hits:
-        if fmt == "jsonl":
-            click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
-            continue
-        where = ", ".join(str(x) for x in (hit.source, hit.published, hit.title) if x)
-        click.echo(f"#{hit.document_id} {where}")
-        click.echo(f"    {hit.snippet}")
-        if hit.techniques:
-            named = ", ".join(f"{t} ×{n}" for t, n in hit.techniques.items())
-            click.echo(f"    techniques on the query words: {named}")
+    _print_found(hits, fmt, "no documents match", _hit_text)
+
+
+def _hit_text(hit: Hit) -> str:
+    lines = [f"#{hit.document_id} {hit.where}", f"    {hit.snippet}"]
+    if hit.techniques:
+        named = ", ".join(f"{t} ×{n}" for t, n in hit.techniques.items())
+        lines.append(f"    techniques on the query words: {named}")
+    return "\n".join(lines)
+
+
+def _print_found(found: Sequence[_F], fmt: str, empty: str, text: Callable[[_F], str]) -> None:
+    """Each result as a JSON line (``fmt`` jsonl) or as ``text``; ``empty`` on stderr if none."""
+    if not found:
+        click.echo(empty, err=True)
+    for item in found:
+        click.echo(json.dumps(item.to_dict(), ensure_ascii=False) if fmt == "jsonl" else text(item))
 
 
 @click.command()
@@ -259,20 +262,8 @@ def search(query: str, db: str, limit: int, fmt: str) -> None:
     default="documents",
     show_default=True,
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["jsonl", "csv", "parquet"]),
-    default="jsonl",
-    show_default=True,
-)
-@click.option(
-    "--by",
-    type=click.Choice(["source", "month", "week", "language", "all"]),
-    default="source",
-    show_default=True,
-    help="Grouping for --what stats.",
-)
+@format_option("jsonl", "csv", "parquet")
+@by_option("source", "month", "week", "language", "all", help="Grouping for --what stats.")
 @click.option(
     "-o",
     "--output",
@@ -302,34 +293,18 @@ def export(db: str, what: str, fmt: str, by: str, output: Path | None) -> None:
 
 @click.command()
 @db_option
-@click.option(
-    "--by",
-    type=click.Choice(["source", "month", "week", "language"]),
-    default="source",
-    show_default=True,
-)
-@click.option("--technique", default=None, help="Only this technique.")
-@click.option("--source", default=None, help="Only this source.")
-@since_option
-@until_option
+@by_option("source", "month", "week", "language")
+@filter_options(technique=True)
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), required=True, help="FILE.png or FILE.svg"
 )
-def plot(
-    db: str,
-    by: str,
-    technique: str | None,
-    source: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    output: Path,
-) -> None:
+def plot(db: str, by: str, filters: Filters, output: Path) -> None:
     """Plot technique profiles per source (heat map) or technique shares over time (lines)."""
     from unspin.storage.plots import plot_stats
     from unspin.storage.queries import stats as corpus_stats
 
     if output.suffix.lower() not in (".png", ".svg"):
         raise click.UsageError("-o must end in .png or .svg")
-    result = corpus_stats(_engine(db), by, _filters(source, since, until, technique))
+    result = corpus_stats(_engine(db), by, filters)
     plot_stats(result, output)
     click.echo(f"plot written to {output}", err=True)

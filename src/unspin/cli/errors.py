@@ -30,6 +30,13 @@ class UserError(click.ClickException):
         super().__init__(describe_error(error))
 
 
+def missing_extra(feature: str, extra: str, error: ImportError) -> click.ClickException:
+    """The error for ``feature`` when the optional dependencies of ``extra`` are not installed."""
+    return click.ClickException(
+        f"{feature} needs the '{extra}' extra (pip install 'unspin[{extra}]'): {error}"
+    )
+
+
 def should_reraise() -> bool:
     """Whether to show the real traceback (``UNSPIN_DEBUG`` is set)."""
     return bool(os.environ.get(DEBUG_VARIABLE))

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from unspin.cli.errors import missing_extra
+
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
@@ -52,9 +54,7 @@ def serve(
 
         from unspin.web import WebSettings, create_app
     except ImportError as error:  # pragma: no cover - depends on the install
-        raise click.ClickException(
-            f"the web app needs the 'web' extra (pip install 'unspin[web]'): {error}"
-        ) from None
+        raise missing_extra("the web app", "web", error) from None
     options = {"workers": workers} if workers else {}
     settings = WebSettings(
         model=str(model) if model else None,

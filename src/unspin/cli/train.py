@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from unspin.cli.errors import missing_extra
+
 
 @click.command("train")
 @click.option(
@@ -64,9 +66,7 @@ def train_command(
     try:
         from unspin.training.train import TrainConfig, train
     except ImportError as error:
-        raise click.ClickException(
-            f"training needs the 'train' extra (pip install 'unspin[train]'): {error}"
-        ) from None
+        raise missing_extra("training", "train", error) from None
     config = TrainConfig(
         ptc=str(ptc),
         output=str(output),

@@ -67,9 +67,7 @@ def span_records(engine: Engine, model: ModelInfo | None = None) -> Iterator[dic
         .order_by(AnalysisRow.document_id, AnalysisRow.id, SpanRow.start, SpanRow.id)
     )
     if model is not None:
-        query = query.where(
-            AnalysisRow.model_name == model.name, AnalysisRow.model_version == model.version
-        )
+        query = query.where(AnalysisRow.made_by(model))
     with Session(engine) as session:
         for row in session.execute(query).yield_per(1000):
             record = dict(zip(SPAN_FIELDS, row, strict=True))

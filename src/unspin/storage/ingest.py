@@ -166,9 +166,7 @@ def _store_batch(
         done = set(
             session.scalars(
                 select(AnalysisRow.document_id).where(
-                    AnalysisRow.document_id.in_(list(known.values())),
-                    AnalysisRow.model_name == info.name,
-                    AnalysisRow.model_version == info.version,
+                    AnalysisRow.document_id.in_(list(known.values())), AnalysisRow.made_by(info)
                 )
             )
         )
@@ -179,7 +177,7 @@ def _store_batch(
             if key not in analyses:
                 continue
             if key not in known:
-                row = _document_row(key, document)
+                row = DocumentRow.from_document(document, key, count_words(document.text))
                 session.add(row)
                 session.flush()
                 known[key] = row.id
@@ -223,19 +221,3 @@ def _analyze(
         except Exception as error:
             summary.errors.append(FormatError(Path(document.id), f"not analysed: {error}"))
     return analyses
-
-
-def _document_row(key: str, document: Document) -> DocumentRow:
-    return DocumentRow(
-        content_hash=key,
-        external_id=document.id,
-        title=document.title,
-        text=document.text,
-        words=count_words(document.text),
-        source=document.source,
-        url=document.url,
-        author=document.author,
-        published=document.published,
-        language=document.language,
-        metadata_=document.metadata,
-    )

@@ -5,9 +5,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql import func
+
+from unspin.schema import Document, ModelInfo
+
+_SHARED_FIELDS = ("title", "text", "source", "url", "author", "published", "language")
+"""Columns of ``documents`` that hold the Document field of the same name."""
 
 
 class Base(DeclarativeBase):
@@ -34,6 +50,25 @@ class DocumentRow(Base):
 
     analyses: Mapped[list[AnalysisRow]] = relationship(back_populates="document")
 
+    @classmethod
+    def from_document(cls, document: Document, content_hash: str, words: int) -> DocumentRow:
+        """A row holding ``document``, stored under ``content_hash``."""
+        shared = {name: getattr(document, name) for name in _SHARED_FIELDS}
+        return cls(
+            content_hash=content_hash,
+            external_id=document.id,
+            words=words,
+            metadata_=document.metadata,
+            **shared,
+        )
+
+    def to_document(self) -> Document:
+        """The stored document (its id is the external one, else the row's)."""
+        shared = {name: getattr(self, name) for name in _SHARED_FIELDS}
+        return Document(
+            id=self.external_id or str(self.id), metadata=dict(self.metadata_ or {}), **shared
+        )
+
 
 class AnalysisRow(Base):
     """The analysis of one document by one model version."""
@@ -49,6 +84,13 @@ class AnalysisRow(Base):
 
     document: Mapped[DocumentRow] = relationship(back_populates="analyses")
     spans: Mapped[list[SpanRow]] = relationship(back_populates="analysis")
+
+    @staticmethod
+    def made_by(model: ModelInfo) -> ColumnElement[bool]:
+        """The condition that an analysis is by ``model``."""
+        return and_(
+            AnalysisRow.model_name == model.name, AnalysisRow.model_version == model.version
+        )
 
 
 class SpanRow(Base):

@@ -10,7 +10,7 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import Engine, Select, func, select, text
 from sqlalchemy.orm import Session
 
-from unspin.schema import Analysis, Document, ModelInfo, Span
+from unspin.schema import Analysis, ModelInfo, Span
 from unspin.storage.db import is_postgres
 from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow
 
@@ -101,9 +101,7 @@ def models(engine: Engine) -> list[tuple[ModelInfo, int]]:
 
 
 def _filtered(query: _Q, filters: Filters, model: ModelInfo) -> _Q:
-    query = query.where(
-        AnalysisRow.model_name == model.name, AnalysisRow.model_version == model.version
-    )
+    query = query.where(AnalysisRow.made_by(model))
     if filters.source == UNKNOWN:
         query = query.where(DocumentRow.source.is_(None))
     elif filters.source is not None:
@@ -189,14 +187,36 @@ def stats(
     return Stats(by, model, techniques, ordered)
 
 
+_FOUND_COLUMNS = (DocumentRow.id, DocumentRow.title, DocumentRow.source, DocumentRow.published)
+
+
 @dataclass(frozen=True)
-class Example:
-    """A span with the text around it."""
+class Found:
+    """The document a result was found in (from ``_FOUND_COLUMNS``)."""
 
     document_id: int
     title: str | None
     source: str | None
     published: date | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document_id": self.document_id,
+            "title": self.title,
+            "source": self.source,
+            "published": self.published.isoformat() if self.published else None,
+        }
+
+    @property
+    def where(self) -> str:
+        """Source, date and title, as far as known."""
+        return ", ".join(str(x) for x in (self.source, self.published, self.title) if x)
+
+
+@dataclass(frozen=True)
+class Example(Found):
+    """A span with the text around it."""
+
     technique: str
     score: float
     start: int
@@ -207,10 +227,7 @@ class Example:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "document_id": self.document_id,
-            "title": self.title,
-            "source": self.source,
-            "published": self.published.isoformat() if self.published else None,
+            **super().to_dict(),
             "technique": self.technique,
             "score": self.score,
             "start": self.start,
@@ -242,10 +259,7 @@ def examples(
         return []
     query = _filtered(
         select(
-            DocumentRow.id,
-            DocumentRow.title,
-            DocumentRow.source,
-            DocumentRow.published,
+            *_FOUND_COLUMNS,
             DocumentRow.text,
             SpanRow.technique,
             SpanRow.score,
@@ -279,22 +293,15 @@ def examples(
 
 
 @dataclass(frozen=True)
-class Hit:
+class Hit(Found):
     """A document that matches a search, with the techniques found in it."""
 
-    document_id: int
-    title: str | None
-    source: str | None
-    published: date | None
     snippet: str
     techniques: dict[str, int]
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "document_id": self.document_id,
-            "title": self.title,
-            "source": self.source,
-            "published": self.published.isoformat() if self.published else None,
+            **super().to_dict(),
             "snippet": self.snippet,
             "techniques": self.techniques,
         }
@@ -351,11 +358,7 @@ def search(
             for doc_id, technique, start, end in session.execute(
                 select(AnalysisRow.document_id, SpanRow.technique, SpanRow.start, SpanRow.end)
                 .join(SpanRow, SpanRow.analysis_id == AnalysisRow.id)
-                .where(
-                    AnalysisRow.document_id.in_(ids),
-                    AnalysisRow.model_name == model.name,
-                    AnalysisRow.model_version == model.version,
-                )
+                .where(AnalysisRow.document_id.in_(ids), AnalysisRow.made_by(model))
             ):
                 spans[doc_id].append((technique, start, end))
         hits = []
@@ -430,14 +433,9 @@ def list_documents(
         .scalar_subquery()
     )
     query = _filtered(
-        select(
-            DocumentRow.id,
-            DocumentRow.title,
-            DocumentRow.source,
-            DocumentRow.published,
-            DocumentRow.words,
-            span_count,
-        ).join(AnalysisRow, AnalysisRow.document_id == DocumentRow.id),
+        select(*_FOUND_COLUMNS, DocumentRow.words, span_count).join(
+            AnalysisRow, AnalysisRow.document_id == DocumentRow.id
+        ),
         filters,
         model,
     )
@@ -466,9 +464,7 @@ def load_analysis(
         row = session.get(DocumentRow, document_id)
         analysis_id = session.scalar(
             select(AnalysisRow.id).where(
-                AnalysisRow.document_id == document_id,
-                AnalysisRow.model_name == model.name,
-                AnalysisRow.model_version == model.version,
+                AnalysisRow.document_id == document_id, AnalysisRow.made_by(model)
             )
         )
         if row is None or analysis_id is None:
@@ -479,17 +475,7 @@ def load_analysis(
                 select(SpanRow).where(SpanRow.analysis_id == analysis_id).order_by(SpanRow.start)
             )
         ]
-        document = Document(
-            id=row.external_id or str(row.id),
-            text=row.text,
-            title=row.title,
-            source=row.source,
-            url=row.url,
-            published=row.published,
-            language=row.language,
-            author=row.author,
-            metadata=dict(row.metadata_ or {}),
-        )
+        document = row.to_document()
     return Analysis(document, spans, model)
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine
 
@@ -59,9 +59,33 @@ def _day(value: str | None) -> date | None:
 
 
 def _filters(
-    source: str | None, since: str | None, until: str | None, technique: str | None
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    technique: str | None = None,
 ) -> Filters:
+    """The filters in a request's query string."""
     return Filters(source or None, _day(since), _day(until), technique or None)
+
+
+def _grouping(by: str = "source") -> str:
+    """The grouping in a request's query string."""
+    if by not in GROUPS:
+        raise HTTPException(422, f"by must be one of {', '.join(GROUPS)}")
+    return by
+
+
+RequestFilters = Annotated[Filters, Depends(_filters)]
+Grouping = Annotated[str, Depends(_grouping)]
+
+
+def _params(base: Filters) -> dict[str, Any]:
+    return {
+        "source": base.source,
+        "since": base.since,
+        "until": base.until,
+        "technique": base.technique,
+    }
 
 
 def _query(**params: Any) -> str:
@@ -88,12 +112,7 @@ def _heat(value: float) -> tuple[str, str]:
 
 
 def _drill(result: Stats, group: str, technique: str | None, base: Filters) -> str:
-    params: dict[str, Any] = {
-        "source": base.source,
-        "since": base.since,
-        "until": base.until,
-        "technique": technique,
-    }
+    params = {**_params(base), "technique": technique}
     if result.by == "source":
         params["source"] = group
     elif result.by in ("month", "week"):
@@ -173,19 +192,9 @@ def lines(result: Stats, base: Filters) -> dict[str, Any]:
 
 
 @router.get("", response_class=HTMLResponse)
-def overview(
-    request: Request,
-    by: str = "source",
-    source: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    technique: str | None = None,
-) -> HTMLResponse:
+def overview(request: Request, by: Grouping, base: RequestFilters) -> HTMLResponse:
     """Corpus overview with the statistics of the chosen grouping as charts and a table."""
-    if by not in GROUPS:
-        raise HTTPException(422, f"by must be one of {', '.join(GROUPS)}")
     engine = _store(request)
-    base = _filters(source, since, until, technique)
     result = stats(engine, by, base)
     everything = stats(engine, "all")
     context = {
@@ -207,35 +216,18 @@ def overview(
 
 
 @router.get("/api/stats")
-def stats_json(
-    request: Request,
-    by: str = "source",
-    source: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    technique: str | None = None,
-) -> dict[str, Any]:
+def stats_json(request: Request, by: Grouping, base: RequestFilters) -> dict[str, Any]:
     """The dashboard's statistics as JSON (the same figures as ``unspin stats --format json``)."""
-    if by not in GROUPS:
-        raise HTTPException(422, f"by must be one of {', '.join(GROUPS)}")
-    return stats(_store(request), by, _filters(source, since, until, technique)).to_dict()
+    return stats(_store(request), by, base).to_dict()
 
 
 @router.get("/documents", response_class=HTMLResponse)
-def documents(
-    request: Request,
-    source: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    technique: str | None = None,
-    page: int = Query(1, ge=1),
-) -> HTMLResponse:
+def documents(request: Request, base: RequestFilters, page: int = Query(1, ge=1)) -> HTMLResponse:
     """One page of the documents that match the filters, newest first."""
     engine = _store(request)
-    base = _filters(source, since, until, technique)
     items, total = list_documents(engine, base, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
-    link = {"source": source, "since": since, "until": until, "technique": technique}
+    link = _params(base)
     context = {
         "items": items,
         "total": total,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from unspin.formats.documents import (
     write_jsonl,
 )
 from unspin.formats.errors import FormatError
+from unspin.formats.text import MAX_TEXT_BYTES
 from unspin.schema import Analysis, Document, ModelInfo, Span
 
 
@@ -145,3 +147,56 @@ def test_html_without_text_names_the_file(tmp_path: Path) -> None:
     path.write_text("<html><body><script>x()</script></body></html>", encoding="utf-8")
     [error] = iter_documents(path)
     assert isinstance(error, FormatError) and str(error) == f"{path}: the page contains no text"
+
+
+def test_big_jsonl_streams_record_by_record(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    record = json.dumps({"text": "Word " * 200}) + "\n"
+    count = 2 * MAX_TEXT_BYTES // len(record)
+    path.write_text(record * count, encoding="utf-8")
+    assert path.stat().st_size > MAX_TEXT_BYTES
+    tracemalloc.start()
+    try:
+        read = sum(isinstance(item, Document) for item in iter_documents(path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert read == count
+    assert peak < path.stat().st_size // 2
+
+
+def test_records_are_bounded_one_by_one(tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    lines = [json.dumps({"text": "Short."}), json.dumps({"text": "é" * 200}), '{"text": "Next."}']
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first, error, last = iter_documents(path, max_bytes=100)
+    assert isinstance(first, Document) and isinstance(last, Document) and last.text == "Next."
+    assert isinstance(error, FormatError) and error.line == 2
+    assert "larger than the limit of 100 bytes" in str(error)
+
+
+def test_csv_line_over_the_bound_ends_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "docs.csv"
+    path.write_text(f"text\nShort.\n{'x' * 200}\nNever read.\n", encoding="utf-8")
+    first, error = iter_documents(path, max_bytes=100)
+    assert isinstance(first, Document) and first.text == "Short."
+    assert isinstance(error, FormatError) and error.line == 3
+
+
+def test_bad_bytes_after_the_head_are_reported_by_line(tmp_path: Path) -> None:
+    good = (json.dumps({"text": "Word " * 100}) + "\n").encode()
+    count = (1 << 20) // len(good) + 1
+    jsonl = tmp_path / "docs.jsonl"
+    jsonl.write_bytes(good * count + b'{"text": "caf\xe9"}\n' + good)
+    items = list(iter_documents(jsonl))
+    assert len(items) == count + 2 and isinstance(items[-1], Document)
+    error = items[count]
+    assert isinstance(error, FormatError) and error.line == count + 1
+    assert "bytes that are not utf-8" in str(error)
+    table = tmp_path / "docs.csv"
+    row = ("Word " * 100 + "\n").encode()
+    count = (1 << 20) // len(row) + 1
+    table.write_bytes(b"text\n" + row * count + b"caf\xe9\n" + row)
+    rows = list(iter_documents(table))
+    assert len(rows) == count + 2 and isinstance(rows[-1], Document)
+    assert isinstance(rows[count], FormatError) and rows[count].line == count + 2

@@ -3,7 +3,8 @@
 ``.txt`` (and any other suffix) and ``.html``/``.htm`` files hold one document each; ``.jsonl``
 and ``.csv`` files hold one per line or row, with a ``text`` field and the optional fields
 ``id, title, source, url, published, author, language, metadata`` (other fields are kept in
-``metadata``). A folder yields the documents of every such file in it, recursively.
+``metadata``). A folder yields the documents of every such file in it, recursively. JSONL and
+CSV files are streamed, so they may be of any size; each record is bounded on its own.
 
 :func:`iter_documents` yields a :class:`FormatError` in place of each record it cannot read and
 carries on, so the caller decides whether one bad line stops the run; nothing is dropped silently.
@@ -11,17 +12,17 @@ carries on, so the caller decides whether one bad line stops the run; nothing is
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TextIO
 
 from unspin.formats.errors import FormatError
 from unspin.formats.html import extract_text
-from unspin.formats.text import MAX_TEXT_BYTES, read_text_file
+from unspin.formats.text import MAX_TEXT_BYTES, has_undecoded, open_text_stream, read_text_file
 from unspin.schema import Analysis, Document, SchemaError
 
 STDIN = Path("-")
@@ -39,9 +40,12 @@ DocumentOrError = Document | FormatError
 
 
 def iter_documents(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> Iterator[DocumentOrError]:
-    """Yield the documents in ``path`` (a file, a folder, or ``-`` for JSONL on stdin)."""
+    """Yield the documents in ``path`` (a file, a folder, or ``-`` for JSONL on stdin).
+
+    ``max_bytes`` bounds a one-document file, and each line of a JSONL or CSV file.
+    """
     if path == STDIN:
-        yield from _records_jsonl(sys.stdin, "<stdin>")
+        yield from _records_jsonl(sys.stdin, "<stdin>", max_bytes)
         return
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and _is_document(p))
@@ -80,14 +84,16 @@ def read_documents_jsonl(path: Path) -> list[Document]:
 
 def iter_analyses_jsonl(path: Path) -> Iterator[Analysis]:
     """Read a JSONL file of analyses (as written by :func:`write_jsonl`)."""
-    lines = sys.stdin if path == STDIN else _read_lines(path)
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            yield Analysis.from_json(line)
-        except SchemaError as error:
-            raise FormatError(path, str(error), number) from None
+    with contextlib.nullcontext(sys.stdin) if path == STDIN else open_text_stream(path) as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            if has_undecoded(line):
+                raise FormatError(path, _undecodable(lines), number)
+            try:
+                yield Analysis.from_json(line)
+            except SchemaError as error:
+                raise FormatError(path, str(error), number) from None
 
 
 def write_jsonl(target: Path | IO[str], items: Iterable[Document | Analysis]) -> int:
@@ -137,20 +143,25 @@ def _iter_file(path: Path, max_bytes: int) -> Iterator[DocumentOrError]:
             yield _as_format_error(path, error)
         return
     try:
-        content = read_text_file(path, max_bytes=max_bytes)
+        handle = open_text_stream(path)
     except FormatError as error:
         yield error
         return
-    if suffix == ".jsonl":
-        yield from _records_jsonl(io.StringIO(content, newline=None), str(path))
-    else:
-        yield from _records_csv(io.StringIO(content, newline=""), str(path))
+    records = _records_jsonl if suffix == ".jsonl" else _records_csv
+    with handle:
+        yield from records(handle, str(path), max_bytes)
 
 
-def _records_jsonl(handle: IO[str], name: str) -> Iterator[DocumentOrError]:
+def _records_jsonl(handle: TextIO, name: str, limit: int) -> Iterator[DocumentOrError]:
     stem = Path(name).stem
-    for number, line in enumerate(handle, start=1):
+    for number, line in enumerate(_lines(handle, limit), start=1):
+        if line is None:
+            yield FormatError(name, _too_large(limit), number)
+            continue
         if not line.strip():
+            continue
+        if has_undecoded(line):
+            yield FormatError(name, _undecodable(handle), number)
             continue
         try:
             record = json.loads(line)
@@ -163,10 +174,10 @@ def _records_jsonl(handle: IO[str], name: str) -> Iterator[DocumentOrError]:
         yield _record(record, f"{stem}-{number}", name, number)
 
 
-def _records_csv(handle: IO[str], name: str) -> Iterator[DocumentOrError]:
+def _records_csv(handle: TextIO, name: str, limit: int) -> Iterator[DocumentOrError]:
     stem = Path(name).stem
     try:
-        reader = csv.DictReader(handle)
+        reader = csv.DictReader(_bounded_lines(handle, name, limit))
         if reader.fieldnames is None or "text" not in reader.fieldnames:
             yield FormatError(name, "CSV needs a header row with a 'text' column", 1)
             return
@@ -174,6 +185,9 @@ def _records_csv(handle: IO[str], name: str) -> Iterator[DocumentOrError]:
             number = reader.line_num
             if None in row:
                 yield FormatError(name, "row has more fields than the header", number)
+                continue
+            if any(has_undecoded(value) for value in row.values() if value):
+                yield FormatError(name, _undecodable(handle), number)
                 continue
             record: dict[str, Any] = dict(row)
             if record.get("metadata"):
@@ -185,6 +199,35 @@ def _records_csv(handle: IO[str], name: str) -> Iterator[DocumentOrError]:
             yield _record(record, f"{stem}-{number}", name, number)
     except csv.Error as error:
         yield FormatError(name, f"malformed CSV: {error}")
+    except FormatError as error:
+        yield error
+
+
+def _lines(handle: TextIO, limit: int) -> Iterator[str | None]:
+    """The lines of ``handle``, with None in place of each over ``limit`` bytes."""
+    while line := handle.readline(limit + 1):
+        if len(line) <= limit // 4 or len(line.encode(errors="surrogateescape")) <= limit:
+            yield line
+            continue
+        while line and not line.endswith(("\n", "\r")):
+            line = handle.readline(limit + 1)
+        yield None
+
+
+def _bounded_lines(handle: TextIO, name: str, limit: int) -> Iterator[str]:
+    """The lines of ``handle``; one over ``limit`` bytes ends the file with a FormatError."""
+    for number, line in enumerate(_lines(handle, limit), start=1):
+        if line is None:
+            raise FormatError(name, _too_large(limit), number)
+        yield line
+
+
+def _too_large(limit: int) -> str:
+    return f"record is larger than the limit of {limit:,} bytes"
+
+
+def _undecodable(handle: TextIO) -> str:
+    return f"holds bytes that are not {handle.encoding} (the encoding of the file's start)"
 
 
 def _record(record: dict[str, Any], default_id: str, name: str, line: int) -> DocumentOrError:
@@ -196,10 +239,6 @@ def _record(record: dict[str, Any], default_id: str, name: str, line: int) -> Do
 
 def _as_format_error(path: Path, error: FormatError | SchemaError) -> FormatError:
     return error if isinstance(error, FormatError) else FormatError(path, str(error))
-
-
-def _read_lines(path: Path) -> list[str]:
-    return read_text_file(path, max_bytes=sys.maxsize).splitlines()
 
 
 __all__ = [

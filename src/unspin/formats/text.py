@@ -9,15 +9,19 @@ character offsets index the text the way the file holds it.
 from __future__ import annotations
 
 import codecs
+import io
 import re
 import unicodedata
 from pathlib import Path
+from typing import TextIO
 
 from unspin.formats.errors import FormatError
 
 MAX_TEXT_BYTES = 5_000_000
 """Largest input accepted by default (bytes)."""
 
+_HEAD_BYTES = 1 << 20
+"""How much of a streamed file its encoding is judged by."""
 _MAX_CONTROL_SHARE = 0.05
 _MAX_DETECTION_CHAOS = 0.2
 _WESTERN_DEFAULT = "cp1252"
@@ -31,6 +35,7 @@ _BOMS = (
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 def decode_bytes(
@@ -42,21 +47,19 @@ def decode_bytes(
     """
     if len(data) > max_bytes:
         raise FormatError(name, f"is larger than the limit of {max_bytes:,} bytes")
-    text = _decode(data, name, encoding)
-    if not text.strip():
-        raise FormatError(name, "is empty")
-    if _control_share(text) > _MAX_CONTROL_SHARE:
-        raise FormatError(name, "looks like binary data, not text")
+    codec, skip = _codec(data, name, encoding)
+    try:
+        text = data[skip:].decode(codec)
+    except UnicodeDecodeError as error:
+        reason = f"invalid {codec} after its byte-order mark ({error.reason})"
+        raise FormatError(name, reason) from None
+    _check_text(text, name)
     return text
 
 
 def read_text_file(path: str | Path, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
     """Read a text file, decoding it as :func:`decode_bytes` does."""
-    path = Path(path)
-    if not path.exists():
-        raise FormatError(path, "no such file")
-    if path.is_dir():
-        raise FormatError(path, "is a directory, expected a file")
+    path = _existing_file(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -67,34 +70,85 @@ def read_text_file(path: str | Path, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
     return decode_bytes(data, str(path), max_bytes=max_bytes)
 
 
-def _decode(data: bytes, name: str, declared: str | None) -> str:
+def open_text_stream(path: str | Path) -> TextIO:
+    """Open a text file of any size to read line by line, newlines untranslated.
+
+    The encoding is judged from the file's first MiB as :func:`decode_bytes` judges it; a later
+    byte that does not fit it is read as a lone surrogate (see :func:`has_undecoded`).
+    """
+    path = _existing_file(path)
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise FormatError(path, error.strerror or str(error)) from None
+    try:
+        head = handle.read(_HEAD_BYTES)
+        complete = len(head) < _HEAD_BYTES
+        codec, skip = _codec(head, str(path), complete=complete)
+        decoder = codecs.getincrementaldecoder(codec)(errors="ignore")
+        _check_text(decoder.decode(head[skip:], final=complete), str(path))
+        handle.seek(skip)
+    except BaseException:
+        handle.close()
+        raise
+    return io.TextIOWrapper(handle, encoding=codec, errors="surrogateescape", newline="")
+
+
+def has_undecoded(text: str) -> bool:
+    """Whether ``text`` from :func:`open_text_stream` holds bytes its encoding did not decode."""
+    return _UNDECODED.search(text) is not None
+
+
+def _existing_file(path: str | Path) -> Path:
+    path = Path(path)
+    if not path.exists():
+        raise FormatError(path, "no such file")
+    if path.is_dir():
+        raise FormatError(path, "is a directory, expected a file")
+    return path
+
+
+def _check_text(text: str, name: str) -> None:
+    if not text.strip():
+        raise FormatError(name, "is empty")
+    if _control_share(text) > _MAX_CONTROL_SHARE:
+        raise FormatError(name, "looks like binary data, not text")
+
+
+def _codec(
+    data: bytes, name: str, declared: str | None = None, *, complete: bool = True
+) -> tuple[str, int]:
+    """The codec of ``data`` (all the input, or only its head if not ``complete``) and the
+    length of its byte-order mark."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(codec)
-            except UnicodeDecodeError as error:
-                reason = f"invalid {codec} after its byte-order mark ({error.reason})"
-                raise FormatError(name, reason) from None
+            return codec, len(bom)
     if b"\x00" in data:
         raise FormatError(name, "looks like binary data, not text (contains NUL bytes)")
     try:
-        return data.decode("utf-8")
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=complete)
+        return "utf-8", 0
     except UnicodeDecodeError as error:
         utf8_error = error
     for candidate in (declared, _meta_charset(data)):
-        if candidate and _known_codec(candidate):
-            try:
-                return data.decode(candidate)
-            except UnicodeDecodeError:
-                continue
+        if candidate and _known_codec(candidate) and _decodes(data, candidate, complete):
+            return candidate, 0
     detected = _detect(data)
     if detected is not None:
-        return detected
+        return detected, 0
     raise FormatError(
         name,
         f"is not UTF-8 (invalid byte at offset {utf8_error.start}) and its encoding "
         "could not be detected; convert it to UTF-8",
     )
+
+
+def _decodes(data: bytes, codec: str, complete: bool) -> bool:
+    try:
+        codecs.getincrementaldecoder(codec)().decode(data, final=complete)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _meta_charset(data: bytes) -> str | None:
@@ -111,6 +165,7 @@ def _known_codec(name: str) -> bool:
 
 
 def _detect(data: bytes) -> str | None:
+    """The encoding charset-normalizer finds with confidence, if any."""
     from charset_normalizer import from_bytes
 
     matches = [m for m in from_bytes(data) if not m.encoding.startswith(("utf_16", "utf_32"))]
@@ -124,8 +179,8 @@ def _detect(data: bytes) -> str | None:
     for match in matches:
         tied = (match.chaos, match.coherence) == (best.chaos, best.coherence)
         if tied and match.encoding == _WESTERN_DEFAULT:
-            return str(match)
-    return str(best)
+            return _WESTERN_DEFAULT
+    return str(best.encoding)
 
 
 def _control_share(text: str) -> float:
@@ -136,4 +191,4 @@ def _control_share(text: str) -> float:
     return controls / len(sample)
 
 
-__all__ = ["MAX_TEXT_BYTES", "decode_bytes", "read_text_file"]
+__all__ = ["MAX_TEXT_BYTES", "decode_bytes", "has_undecoded", "open_text_stream", "read_text_file"]

@@ -23,8 +23,6 @@ from unspin.storage.db import is_postgres
 from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow
 
 DEFAULT_BATCH = 32
-MAX_FILE_BYTES = 2_000_000_000
-"""Largest file ingest reads (a JSONL or CSV corpus file holds many documents)."""
 
 
 class BatchAnalyzer(Protocol):
@@ -88,7 +86,7 @@ def _records(paths: Iterable[Path]) -> Iterator[Document | FormatError]:
         if path != STDIN and not path.exists():
             yield FormatError(path, "no such file or folder")
             continue
-        yield from iter_documents(path, max_bytes=MAX_FILE_BYTES)
+        yield from iter_documents(path)
 
 
 def _batches(

@@ -98,6 +98,40 @@ def test_no_spans_message(tmp_path: Path, runner: CliRunner, fake_analyzer: Fake
     assert result.exit_code == 0 and "No persuasion techniques found." in result.output
 
 
+def test_every_readable_input_is_analysed(
+    tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer
+) -> None:
+    docs = write(tmp_path, "docs.jsonl", '{"id": "j1", "text": "A true patriot."}\n{"id": 2}\n')
+    args = [
+        "analyze",
+        str(write(tmp_path, "a.txt")),
+        str(tmp_path / "missing.txt"),
+        str(write(tmp_path, "binary.txt", "\x00\x01")),
+        str(docs),
+        str(tmp_path),
+        str(write(tmp_path, "b.txt")),
+        "-f",
+        "jsonl",
+    ]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1
+    ids = [Analysis.from_json(line).document.id for line in result.stdout.splitlines()]
+    assert ids == ["a", "j1", "b"]
+    errors = result.stderr.splitlines()
+    assert len(errors) == 4 and all(line.startswith("Error: ") for line in errors)
+    assert "missing.txt: no such file" in errors[0] and "binary" in errors[1]
+    assert f"{docs}:2: missing field 'text'" in errors[2] and "is a directory" in errors[3]
+
+
+def test_no_readable_input_loads_no_model(
+    tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer
+) -> None:
+    result = runner.invoke(main, ["analyze", str(tmp_path / "x.txt"), str(tmp_path / "y.txt")])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 2
+    assert fake_analyzer.models == []  # type: ignore[attr-defined]
+
+
 def test_highlighting_styles_overlaps() -> None:
     text = "a bc d"
     spans = [Span(0, 4, "Doubt"), Span(2, 4, "Slogans")]

@@ -56,8 +56,13 @@ def test_missing_model_is_one_line(tmp_path: Path, runner: CliRunner) -> None:
 
 def test_bad_jsonl_line_names_file_and_line(tmp_path: Path, runner: CliRunner) -> None:
     path = tmp_path / "docs.jsonl"
-    path.write_text('{"text": "fine"}\n{"txt": "typo"}\n', encoding="utf-8")
-    assert f"{path}:2: missing field 'text'" in one_line_error(runner, ["analyze", str(path)])
+    path.write_text('{"txt": "fine"}\n{"txt": "typo"}\n', encoding="utf-8")
+    result = runner.invoke(main, ["analyze", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.splitlines() == [
+        f"Error: {path}:1: missing field 'text'",
+        f"Error: {path}:2: missing field 'text'",
+    ]
 
 
 def test_evaluate_errors(tmp_path: Path, runner: CliRunner) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from unspin.formats.documents import iter_documents
+from unspin.cli.errors import describe_error
+from unspin.formats.documents import DocumentOrError, iter_documents
 from unspin.formats.errors import FormatError
 from unspin.formats.text import decode_bytes
 from unspin.schema import Analysis, Document
@@ -27,22 +29,31 @@ def load_analyzer(model: str | None) -> Analyzer:
     return Analyzer(model)
 
 
-def read_inputs(paths: tuple[str, ...]) -> list[Document]:
-    """Documents from files (``.txt``, ``.html``, ``.jsonl``, ``.csv``) and ``-`` (stdin text)."""
+def read_inputs(paths: tuple[str, ...]) -> tuple[list[Document], list[FormatError]]:
+    """Documents from files (``.txt``, ``.html``, ``.jsonl``, ``.csv``) and ``-`` (stdin text),
+    and an error for each input (or record) that could not be read."""
     documents: list[Document] = []
+    errors: list[FormatError] = []
     for name in paths:
-        if name == "-":
-            data = sys.stdin.buffer.read()
-            documents.append(Document(id="stdin", text=decode_bytes(data, STDIN_NAME)))
-            continue
-        path = Path(name)
-        if path.is_dir():
-            raise FormatError(path, "is a directory, expected a file")
-        for item in iter_documents(path):
+        for item in _read_input(name):
             if isinstance(item, FormatError):
-                raise item
-            documents.append(item)
-    return documents
+                errors.append(item)
+            else:
+                documents.append(item)
+    return documents, errors
+
+
+def _read_input(name: str) -> Iterator[DocumentOrError]:
+    path = Path(name)
+    if name == "-":
+        try:
+            yield Document(id="stdin", text=decode_bytes(sys.stdin.buffer.read(), STDIN_NAME))
+        except FormatError as error:
+            yield error
+    elif path.is_dir():
+        yield FormatError(path, "is a directory, expected a file")
+    else:
+        yield from iter_documents(path)
 
 
 @click.command("analyze")
@@ -78,14 +89,23 @@ def analyze(
     model: str | None,
     output: Path | None,
 ) -> None:
-    """Find persuasion techniques in text files (.txt, .html, .jsonl, .csv) or stdin (-)."""
-    documents = read_inputs(paths)
-    analyzer = load_analyzer(model)
-    analyses = analyzer.analyze_batch(documents, threshold=threshold)
-    if output_format == "text":
-        _print_text(analyses, output)
-    else:
-        _write(format_analyses(analyses, output_format), output)
+    """Find persuasion techniques in text files (.txt, .html, .jsonl, .csv) or stdin (-).
+
+    Every readable input is analysed; each unreadable one is named on stderr, and then the
+    exit status is 1.
+    """
+    documents, errors = read_inputs(paths)
+    for error in errors:
+        click.echo(f"Error: {describe_error(error)}", err=True)
+    if documents:
+        analyzer = load_analyzer(model)
+        analyses = analyzer.analyze_batch(documents, threshold=threshold)
+        if output_format == "text":
+            _print_text(analyses, output)
+        else:
+            _write(format_analyses(analyses, output_format), output)
+    if errors:
+        raise click.exceptions.Exit(1)
 
 
 def format_analyses(analyses: list[Analysis], output_format: str) -> str:

@@ -21,6 +21,15 @@ from unspin.taxonomy import UnknownTechniqueError, get_technique
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _FALLBACK_COLOR = "magenta"
 _EXCERPT_CHARS = 70
+# Analysed text is hostile: terminal control characters (ESC sequences, bells, C1 codes) would
+# reach the terminal, so each is shown as U+FFFD; carriage returns are dropped.
+_CONTROLS = {c: "\ufffd" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if chr(c) not in "\n\t"}
+_CONTROLS[ord("\r")] = ""
+
+
+def printable(text: str) -> str:
+    """``text`` with terminal control characters neutralised (newlines and tabs kept)."""
+    return text.translate(_CONTROLS)
 
 
 def technique_color(name: str) -> str:
@@ -60,9 +69,10 @@ def highlighted_text(text: str, spans: list[Span]) -> Text:
         if covering:
             shortest = min(covering, key=lambda s: s.end - s.start)
             style = f"bold {technique_color(shortest.technique)}"
-            out.append(text[left:right], style=style + (" underline" if len(covering) > 1 else ""))
+            underline = " underline" if len(covering) > 1 else ""
+            out.append(printable(text[left:right]), style=style + underline)
         else:
-            out.append(text[left:right])
+            out.append(printable(text[left:right]))
         for number in ends.get(right, []):
             color = technique_color(spans[number - 1].technique)
             out.append(f"⁽{superscript(number)}⁾", style=color)
@@ -77,7 +87,7 @@ def span_table(text: str, spans: list[Span]) -> Table:
     table.add_column("score", justify="right")
     table.add_column("text", overflow="fold")
     for number, span in enumerate(spans, start=1):
-        excerpt = " ".join(span.text_in(text).split())
+        excerpt = " ".join(printable(span.text_in(text)).split())
         if len(excerpt) > _EXCERPT_CHARS:
             excerpt = excerpt[: _EXCERPT_CHARS - 1] + "…"
         color = technique_color(span.technique)
@@ -95,7 +105,7 @@ def render_analysis(analysis: Analysis) -> RenderableType:
     document = analysis.document
     spans = ordered_spans(analysis)
     summary = analysis.summary()
-    title = escape(document.title or document.id)
+    title = escape(printable(document.title or document.id))
     parts: list[RenderableType] = [highlighted_text(document.text.rstrip(), spans), Text()]
     if spans:
         parts.append(span_table(document.text, spans))
@@ -119,6 +129,7 @@ __all__ = [
     "highlighted_text",
     "ordered_spans",
     "print_analyses",
+    "printable",
     "render_analysis",
     "span_table",
     "technique_color",

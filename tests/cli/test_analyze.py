@@ -7,6 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from pdf_files import make_pdf
 from unspin.cli.main import main
 from unspin.cli.terminal import highlighted_text
 from unspin.schema import Analysis, Span
@@ -96,6 +97,19 @@ def test_html_output_to_file(
 def test_no_spans_message(tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer) -> None:
     result = runner.invoke(main, ["analyze", str(write(tmp_path, "calm.txt", "Calm words."))])
     assert result.exit_code == 0 and "No persuasion techniques found." in result.output
+
+
+def test_pdf_input(tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(make_pdf("The disastrous plan.", "A true patriot says no.", title="Report"))
+    result = runner.invoke(main, ["analyze", str(path), "-f", "jsonl"])
+    assert result.exit_code == 0, result.output
+    analysis = Analysis.from_json(result.output)
+    assert analysis.document.title == "Report"
+    assert [s.text_in(analysis.document.text) for s in analysis.spans] == [
+        "disastrous",
+        "true patriot",
+    ]
 
 
 def test_every_readable_input_is_analysed(

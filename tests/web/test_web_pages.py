@@ -8,6 +8,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from pdf_files import encrypt_pdf, make_pdf
 from unspin.schema import Analysis, Document, ModelInfo, Span
 from unspin.web import create_app
 from unspin.web.render import analysis_view, render_standalone
@@ -90,6 +91,35 @@ def test_html_upload_uses_article_text(client: TestClient) -> None:
     response = client.post("/analyze", files=files)
     assert response.status_code == 200
     assert "disastrous" in response.text and "&lt;p&gt;" not in response.text
+
+
+def test_pdf_upload_uses_its_text_and_title(client: TestClient) -> None:
+    pdf = make_pdf("The disastrous plan.", "Traitors, all of them.", title="Park scandal")
+    response = client.post("/analyze", files={"file": ("scan.pdf", pdf, "application/pdf")})
+    assert response.status_code == 200
+    assert "Park scandal" in response.text
+    assert "disastrous" in response.text and "Traitors" in response.text
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (encrypt_pdf(make_pdf("The disastrous plan."), "secret"), "is an encrypted PDF"),
+        (b"%PDF-1.7\n% not really a PDF", "is not a readable PDF"),
+        (make_pdf(""), "has no text layer"),
+    ],
+    ids=["encrypted", "malformed", "no-text"],
+)
+def test_unreadable_pdf_upload_says_why(client: TestClient, data: bytes, reason: str) -> None:
+    response = client.post("/analyze", files={"file": ("doc.pdf", data, "application/pdf")})
+    assert response.status_code == 422
+    assert f"Cannot read doc.pdf: {reason}" in response.text
+
+
+def test_long_pdf_upload_is_refused(client: TestClient) -> None:
+    pdf = make_pdf(*["Words and more words. " * 40] * 5)
+    response = client.post("/analyze", files={"file": ("long.pdf", pdf, "application/pdf")})
+    assert response.status_code == 413
 
 
 def test_binary_upload_is_refused(client: TestClient) -> None:

@@ -30,7 +30,7 @@ def load_analyzer(model: str | None) -> Analyzer:
 
 
 def read_inputs(paths: tuple[str, ...]) -> tuple[list[Document], list[FormatError]]:
-    """Documents from files (``.txt``, ``.html``, ``.jsonl``, ``.csv``) and ``-`` (stdin text),
+    """Documents from files (``.txt``, ``.html``, ``.pdf``, ``.jsonl``, ``.csv``) and ``-`` (stdin),
     and an error for each input (or record) that could not be read."""
     documents: list[Document] = []
     errors: list[FormatError] = []
@@ -89,7 +89,7 @@ def analyze(
     model: str | None,
     output: Path | None,
 ) -> None:
-    """Find persuasion techniques in text files (.txt, .html, .jsonl, .csv) or stdin (-).
+    """Find persuasion techniques in files (.txt, .html, .pdf, .jsonl, .csv) or stdin (-).
 
     Every readable input is analysed; each unreadable one is named on stderr, and then the
     exit status is 1.

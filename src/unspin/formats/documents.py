@@ -1,9 +1,9 @@
-"""Documents from files: plain text, HTML, JSONL and CSV, and JSONL output.
+"""Documents from files: plain text, HTML, PDF, JSONL and CSV, and JSONL output.
 
-``.txt`` (and any other suffix) and ``.html``/``.htm`` files hold one document each; ``.jsonl``
-and ``.csv`` files hold one per line or row, with a ``text`` field and the optional fields
-``id, title, source, url, published, author, language, metadata`` (other fields are kept in
-``metadata``). A folder yields the documents of every such file in it, recursively. JSONL and
+``.txt`` (and any other suffix), ``.html``/``.htm`` and ``.pdf`` files hold one document each;
+``.jsonl`` and ``.csv`` files hold one per line or row, with a ``text`` field and the optional
+fields ``id, title, source, url, published, author, language, metadata`` (other fields are kept
+in ``metadata``). A folder yields the documents of every such file in it, recursively. JSONL and
 CSV files are streamed, so they may be of any size; each record is bounded on its own.
 
 :func:`iter_documents` yields a :class:`FormatError` in place of each record it cannot read and
@@ -22,7 +22,14 @@ from typing import IO, Any, TextIO
 
 from unspin.formats.errors import FormatError
 from unspin.formats.html import extract_text
-from unspin.formats.text import MAX_TEXT_BYTES, has_undecoded, open_text_stream, read_text_file
+from unspin.formats.pdf import PDF_SUFFIXES, pdf_text
+from unspin.formats.text import (
+    MAX_TEXT_BYTES,
+    has_undecoded,
+    open_text_stream,
+    read_file_bytes,
+    read_text_file,
+)
 from unspin.schema import Analysis, Document, SchemaError
 
 STDIN = Path("-")
@@ -31,7 +38,7 @@ STDIN = Path("-")
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 RECORD_SUFFIXES = frozenset({".jsonl", ".csv"})
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
-DOCUMENT_SUFFIXES = HTML_SUFFIXES | RECORD_SUFFIXES | TEXT_SUFFIXES
+DOCUMENT_SUFFIXES = HTML_SUFFIXES | PDF_SUFFIXES | RECORD_SUFFIXES | TEXT_SUFFIXES
 """Suffixes picked up when a folder is read."""
 
 _FIELDS = ("id", "text", "title", "source", "url", "published", "author", "language", "metadata")
@@ -42,7 +49,8 @@ DocumentOrError = Document | FormatError
 def iter_documents(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> Iterator[DocumentOrError]:
     """Yield the documents in ``path`` (a file, a folder, or ``-`` for JSONL on stdin).
 
-    ``max_bytes`` bounds a one-document file, and each line of a JSONL or CSV file.
+    ``max_bytes`` bounds a one-document file (and a PDF's text), and each line of a JSONL or
+    CSV file.
     """
     if path == STDIN:
         yield from _records_jsonl(sys.stdin, "<stdin>", max_bytes)
@@ -50,7 +58,7 @@ def iter_documents(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> Iterator[D
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and _is_document(p))
         if not files:
-            yield FormatError(path, "contains no .txt, .html, .jsonl or .csv files")
+            yield FormatError(path, "contains no .txt, .html, .pdf, .jsonl or .csv files")
         for file in files:
             yield from _iter_file(file, max_bytes)
         return
@@ -58,10 +66,16 @@ def iter_documents(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> Iterator[D
 
 
 def read_document(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> Document:
-    """Read a file that holds exactly one document (text or HTML)."""
+    """Read a file that holds exactly one document (text, HTML or PDF)."""
     suffix = path.suffix.lower()
     if suffix in RECORD_SUFFIXES:
         raise FormatError(path, f"a {suffix} file holds many documents; use iter_documents")
+    if suffix in PDF_SUFFIXES:
+        data = read_file_bytes(path, max_bytes=max_bytes)
+        body, title = pdf_text(data, str(path), max_chars=max_bytes)
+        if len(body) > max_bytes:
+            raise FormatError(path, f"holds more than {max_bytes:,} characters of text")
+        return Document(id=path.stem, text=body, title=title, source=str(path))
     text = read_text_file(path, max_bytes=max_bytes)
     if suffix in HTML_SUFFIXES:
         try:
@@ -244,6 +258,7 @@ def _as_format_error(path: Path, error: FormatError | SchemaError) -> FormatErro
 __all__ = [
     "DOCUMENT_SUFFIXES",
     "HTML_SUFFIXES",
+    "PDF_SUFFIXES",
     "RECORD_SUFFIXES",
     "STDIN",
     "TEXT_SUFFIXES",

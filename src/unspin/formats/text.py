@@ -59,15 +59,19 @@ def decode_bytes(
 
 def read_text_file(path: str | Path, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
     """Read a text file, decoding it as :func:`decode_bytes` does."""
+    return decode_bytes(read_file_bytes(path, max_bytes=max_bytes), str(path), max_bytes=max_bytes)
+
+
+def read_file_bytes(path: str | Path, *, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
+    """The bytes of a file of at most ``max_bytes``, or a FormatError saying why not."""
     path = _existing_file(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise FormatError(path, f"is larger than the limit of {max_bytes:,} bytes")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise FormatError(path, error.strerror or str(error)) from None
-    return decode_bytes(data, str(path), max_bytes=max_bytes)
 
 
 def open_text_stream(path: str | Path) -> TextIO:
@@ -191,4 +195,11 @@ def _control_share(text: str) -> float:
     return controls / len(sample)
 
 
-__all__ = ["MAX_TEXT_BYTES", "decode_bytes", "has_undecoded", "open_text_stream", "read_text_file"]
+__all__ = [
+    "MAX_TEXT_BYTES",
+    "decode_bytes",
+    "has_undecoded",
+    "open_text_stream",
+    "read_file_bytes",
+    "read_text_file",
+]

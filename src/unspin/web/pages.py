@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from pathlib import PurePath
 from typing import Any
@@ -15,6 +16,7 @@ from starlette.templating import Jinja2Templates
 
 from unspin.formats.errors import FormatError
 from unspin.formats.html import extract_text
+from unspin.formats.pdf import PDF_SUFFIXES, pdf_text
 from unspin.formats.text import decode_bytes
 from unspin.schema import Analysis, Document
 from unspin.web.api import check_length, runner_of
@@ -138,8 +140,15 @@ async def _from_upload(upload: UploadFile, settings: WebSettings) -> Document:
         raise InputError(f"The file is larger than {settings.max_upload_bytes:,} bytes.", 413)
     suffix = PurePath(name).suffix.lower()
     content_type = (upload.content_type or "").lower()
+    if suffix in PDF_SUFFIXES or content_type == "application/pdf":
+        try:
+            extract = functools.partial(pdf_text, data, name, max_chars=settings.max_chars)
+            text, title = await anyio.to_thread.run_sync(extract)
+        except FormatError as error:
+            raise InputError(f"Cannot read {name}: {error.reason}.") from None
+        return _document(name, text, title=title or name, source=name)
     if suffix not in HTML_SUFFIXES | TEXT_SUFFIXES and not content_type.startswith("text/"):
-        raise InputError("Only .txt and .html files can be analysed.", 415)
+        raise InputError("Only .txt, .html and .pdf files can be analysed.", 415)
     try:
         decoded = decode_bytes(data, name, max_bytes=settings.max_upload_bytes)
         if suffix in HTML_SUFFIXES or content_type == "text/html":

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
 from unspin.web import WebSettings, create_app
 from unspin.web.api import response_dict
+from unspin.web.app import CSP
 
 from .conftest import EXAMPLE, MODEL_DIR, FakeAnalyzer
 
@@ -107,6 +110,19 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     assert "AnalyzeRequest" in schema["components"]["schemas"]
     assert "/analyze" not in schema["paths"]
     assert client.get("/docs").status_code == 200
+
+
+def test_docs_are_served_by_the_app_itself(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and page.headers["Content-Security-Policy"] == CSP
+    assert "<style" not in page.text and not re.search(r"<script(?![^>]*\ssrc=)", page.text)
+    assets = re.findall(r'(?:src|href)="([^"]*)"', page.text)
+    assert assets and all(url.startswith("/") and not url.startswith("//") for url in assets)
+    assert "http" not in page.text
+    for url in assets:
+        assert client.get(url).status_code == 200, url
+    assert "SwaggerUIBundle" in client.get("/static/swagger-ui/swagger-ui-bundle.js").text
+    assert client.get("/redoc").status_code == 404
 
 
 def test_timeout_gives_504(fake: FakeAnalyzer) -> None:

@@ -168,6 +168,27 @@ def test_phone_width_has_no_sideways_scroll(browser: Any, base_url: str) -> None
     page.close()
 
 
+def test_api_docs_work_offline(browser: Any, base_url: str) -> None:
+    page = browser.new_page()
+    problems: list[str] = []
+    elsewhere: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith((base_url, "data:")) else elsewhere.append(r.url),
+    )
+    page.goto(f"{base_url}/docs")
+    page.wait_for_selector(".opblock")
+    page.locator(".opblock-summary", has_text="/api/techniques").click()
+    page.click("text=Try it out")
+    page.click("text=Execute")
+    page.wait_for_selector(".live-responses-table .response-col_status")
+    assert "Loaded_Language" in page.locator(".live-responses-table").inner_text()
+    assert problems == [] and elsewhere == []
+    page.close()
+
+
 @pytest.mark.skipif(not os.environ.get("UNSPIN_SCREENSHOT"), reason="set UNSPIN_SCREENSHOT=1")
 def test_screenshot(browser: Any) -> None:
     analyzer: Any = FakeAnalyzer()

@@ -5,11 +5,13 @@ Build the app with :func:`create_app`; render analyses to one self-contained pag
 
 URL layout
 ----------
-``GET /``                    the input form (paste, upload .txt/.html, URL)
+``GET /``                    the input form (paste, upload .txt/.html/.pdf, URL)
 ``POST /analyze``            the analysis page (form fields ``text``, ``file`` or ``url``)
 ``POST /api/analyze``        JSON analysis of one text; ``POST /api/analyze/batch`` of several
 ``GET /api/techniques``      the taxonomy; ``GET /api/health`` model loaded and versions
-``GET /docs``, ``/openapi.json``  the API's OpenAPI description
+``GET /docs``, ``/openapi.json``  the API's OpenAPI description; ``/docs`` shows it in
+                             Swagger UI, whose files ``/static/swagger-ui/`` serves from the
+                             fastapi-offline package (nothing from a CDN)
 ``/static/unspin.css``       the stylesheet of every page (also inlined by the standalone page)
 ``/static/techniques.css``   generated: class ``t<i>`` sets ``--c`` to the colour of
                              ``TECHNIQUES[i]`` (``tx``: unknown technique);

@@ -68,6 +68,13 @@ async def index(request: Request, example: bool = False) -> HTMLResponse:
     return _form_page(request, text=_example() if example else "")
 
 
+@router.get("/docs", response_class=HTMLResponse)
+async def api_docs(request: Request) -> HTMLResponse:
+    """The API's interactive description: Swagger UI, served by this app, nothing from a CDN."""
+    context = {"title": request.app.title, "openapi_url": request.app.openapi_url}
+    return templates.TemplateResponse(request, "docs.html", context)
+
+
 @router.get("/static/techniques.css")
 async def techniques_stylesheet() -> Response:
     """Each technique's colour as a CSS class, generated from the taxonomy."""

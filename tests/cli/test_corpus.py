@@ -99,6 +99,25 @@ def test_queries_exports_and_plots(
         assert (tmp_path / name).stat().st_size > 1000
 
 
+def test_technique_names_are_checked(runner: CliRunner, corpus: tuple[Path, str]) -> None:
+    path, db = corpus
+    runner.invoke(main, ["ingest", str(path), "--db", db])
+    by_display = runner.invoke(
+        main, ["stats", "--db", db, "--technique", "loaded language", "--format", "json"]
+    )
+    assert by_display.exit_code == 0, by_display.output
+    shares = [g["share"] for g in json.loads(by_display.output)["groups"]]
+    assert shares == [{"Loaded_Language": 0.5}, {"Loaded_Language": 0.5}]
+    found = runner.invoke(main, ["examples", "LOADED_LANGUAGE", "--db", db])
+    assert found.exit_code == 0 and "[disastrous]" in found.output
+    for command in (["stats", "--technique", "Foo"], ["examples", "Foo"]):
+        result = runner.invoke(main, [*command, "--db", db])
+        assert result.exit_code == 1
+        assert result.output.splitlines() == [
+            "Error: unknown technique 'Foo'; `unspin techniques` lists the names"
+        ]
+
+
 @pytest.mark.skipif(not MODEL_CONFIG.is_file(), reason=f"no shipped model ({MODEL_CONFIG})")
 def test_ingest_with_the_shipped_model_and_a_new_version(runner: CliRunner, tmp_path: Path) -> None:
     import shutil

@@ -55,6 +55,18 @@ def test_time_chart_and_filters(client: TestClient) -> None:
     assert client.get("/dashboard", params={"since": "yesterday"}).status_code == 422
 
 
+def test_technique_filter_takes_any_name_and_refuses_unknown_ones(client: TestClient) -> None:
+    params = {"by": "all", "technique": "flag-waving"}
+    data = client.get("/dashboard/api/stats", params=params).json()
+    assert data["techniques"] == ["Flag-Waving"]
+    listed = client.get("/dashboard/documents", params={"technique": "Loaded Language"})
+    assert listed.status_code == 200 and "40 documents" in listed.text
+    for path in ("/dashboard", "/dashboard/api/stats", "/dashboard/documents"):
+        refused = client.get(path, params={"technique": "Foo"})
+        assert refused.status_code == 422
+        assert refused.json()["detail"].startswith("unknown technique 'Foo'")
+
+
 def test_documents_pages_and_analysis_page(client: TestClient) -> None:
     first = client.get("/dashboard/documents", params={"technique": "Loaded_Language"})
     assert first.status_code == 200 and "40 documents" in first.text

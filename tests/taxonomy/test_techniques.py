@@ -13,6 +13,7 @@ from unspin.taxonomy import (
     UnknownTechniqueError,
     from_semeval2021,
     get_technique,
+    resolve_technique,
     technique_names,
 )
 
@@ -50,6 +51,38 @@ def test_unknown_names() -> None:
         get_technique("Nonsense")
     with pytest.raises(UnknownTechniqueError):
         from_semeval2021("Loaded_Language")
+
+
+@pytest.mark.parametrize(
+    ("given", "name"),
+    [
+        ("Loaded_Language", "Loaded_Language"),
+        ("loaded language", "Loaded_Language"),
+        ("Name_Calling,Labeling", "Name_Calling,Labeling"),
+        ("name calling, labeling", "Name_Calling,Labeling"),
+        ("NAME CALLING,LABELING", "Name_Calling,Labeling"),
+        ("Appeal to Fear or Prejudice", "Appeal_to_fear-prejudice"),
+        ("  Thought-Terminating   Cliché ", "Thought-terminating_Cliches"),
+        ("Appeal to fear/prejudice", "Appeal_to_fear-prejudice"),
+    ],
+)
+def test_resolve_any_name_in_any_case(given: str, name: str) -> None:
+    assert resolve_technique(given).name == name
+
+
+def test_every_corpus_and_display_name_resolves_to_itself() -> None:
+    for technique in TECHNIQUES:
+        assert resolve_technique(technique.name) is technique
+        assert resolve_technique(technique.display_name.upper()) is technique
+
+
+def test_resolve_unknown_name_says_so_and_suggests() -> None:
+    with pytest.raises(UnknownTechniqueError) as foo:
+        resolve_technique("Foo")
+    assert foo.value.args[0] == "unknown technique 'Foo'"
+    with pytest.raises(UnknownTechniqueError) as typo:
+        resolve_technique("Loaded Languag")
+    assert "did you mean 'Loaded_Language'?" in typo.value.args[0]
 
 
 @pytest.mark.skipif(not (DATA / "ptc").is_dir(), reason=f"PTC data not found under {DATA}")

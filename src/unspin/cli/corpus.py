@@ -59,6 +59,21 @@ def format_option(*formats: str) -> Callable[[Command], Command]:
     return click.option("--format", "fmt", type=choice, default=formats[0], show_default=True)
 
 
+def technique_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: the corpus name of the technique given by any of its names, or an error
+    pointing to ``unspin techniques``."""
+    from unspin.taxonomy import UnknownTechniqueError, resolve_technique
+
+    if value is None:
+        return None
+    try:
+        return resolve_technique(value).name
+    except UnknownTechniqueError as error:
+        raise click.ClickException(
+            f"{error.args[0]}; `unspin techniques` lists the names"
+        ) from None
+
+
 def filter_options(*, technique: bool) -> Callable[[Command], Command]:
     """``--source``, ``--since``, ``--until`` (and ``--technique``), passed on as ``filters``."""
 
@@ -77,8 +92,13 @@ def filter_options(*, technique: bool) -> Callable[[Command], Command]:
             command(*args, filters=Filters(source, _day(since), _day(until), only), **kwargs)
 
         day = click.DateTime(["%Y-%m-%d"])
+        only = click.option(
+            "--technique",
+            callback=technique_name,
+            help="Only this technique (corpus or display name, any case).",
+        )
         options = [
-            *([click.option("--technique", help="Only this technique.")] if technique else []),
+            *([only] if technique else []),
             click.option("--source", help="Only this source."),
             click.option("--since", type=day, help="Published on or after."),
             click.option("--until", type=day, help="Published on or before."),
@@ -204,13 +224,13 @@ def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
 
 
 @click.command()
-@click.argument("technique")
+@click.argument("technique", callback=technique_name)
 @db_option
 @filter_options(technique=False)
 @click.option("--limit", default=10, show_default=True)
 @format_option("text", "jsonl")
 def examples(technique: str, db: str, filters: Filters, limit: int, fmt: str) -> None:
-    """The highest-scoring spans of TECHNIQUE, with their context."""
+    """The highest-scoring spans of TECHNIQUE (corpus or display name, any case), in context."""
     from unspin.storage.queries import examples as find_examples
 
     found = find_examples(_engine(db), technique, filters, limit=limit)

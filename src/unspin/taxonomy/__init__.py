@@ -8,6 +8,7 @@ from unspin.taxonomy.techniques import (
     UnknownTechniqueError,
     from_semeval2021,
     get_technique,
+    resolve_technique,
     technique_names,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "UnknownTechniqueError",
     "from_semeval2021",
     "get_technique",
+    "resolve_technique",
     "technique_names",
 ]

@@ -8,6 +8,7 @@ PTC technique, and the three without a counterpart are kept as techniques of the
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 
@@ -198,12 +199,40 @@ class UnknownTechniqueError(KeyError):
     """Raised for a technique name that is neither an unspin nor a mapped SemEval-2021 name."""
 
 
+def _folded(name: str) -> str:
+    """``name`` in a form that ignores case, underscores for spaces and spacing."""
+    return " ".join(name.casefold().replace("_", " ").replace(",", ", ").split())
+
+
+_BY_ANY_NAME: dict[str, Technique] = {
+    **{_folded(semeval): _BY_NAME[target] for semeval, target in SEMEVAL2021_TO_UNSPIN.items()},
+    **{_folded(t.display_name): t for t in TECHNIQUES},
+    **{_folded(t.name): t for t in TECHNIQUES},
+}
+
+
 def get_technique(name: str) -> Technique:
     """Return the technique with this corpus name (or SemEval-2021 name)."""
     technique = _BY_NAME.get(name) or _BY_NAME.get(SEMEVAL2021_TO_UNSPIN.get(name, ""))
     if technique is None:
         raise UnknownTechniqueError(name)
     return technique
+
+
+def resolve_technique(name: str) -> Technique:
+    """The technique a person means by ``name``, for command-line options and query strings.
+
+    ``name`` may be the corpus name (``Name_Calling,Labeling``), the display name (``Name
+    Calling, Labeling``) or a SemEval-2021 name, in any letter case; underscores count as
+    spaces and runs of spaces as one. An unknown name raises :class:`UnknownTechniqueError`
+    whose message names it and the closest known name, if one is close.
+    """
+    technique = _BY_ANY_NAME.get(_folded(name))
+    if technique is not None:
+        return technique
+    close = difflib.get_close_matches(_folded(name), list(_BY_ANY_NAME), n=1, cutoff=0.75)
+    hint = f" (did you mean {_BY_ANY_NAME[close[0]].name!r}?)" if close else ""
+    raise UnknownTechniqueError(f"unknown technique {name!r}{hint}")
 
 
 def from_semeval2021(name: str) -> str:

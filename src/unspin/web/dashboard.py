@@ -29,6 +29,7 @@ from unspin.storage.queries import (
     sources,
     stats,
 )
+from unspin.taxonomy import UnknownTechniqueError, resolve_technique
 from unspin.web.render import analysis_view, environment, technique_class
 
 router = APIRouter(prefix="/dashboard")
@@ -65,7 +66,17 @@ def _filters(
     technique: str | None = None,
 ) -> Filters:
     """The filters in a request's query string."""
-    return Filters(source or None, _day(since), _day(until), technique or None)
+    return Filters(source or None, _day(since), _day(until), _technique(technique))
+
+
+def _technique(name: str | None) -> str | None:
+    """The corpus name of the technique a query string names by any of its names."""
+    if not name:
+        return None
+    try:
+        return resolve_technique(name).name
+    except UnknownTechniqueError as error:
+        raise HTTPException(422, f"{error.args[0]}; /api/techniques lists the names") from None
 
 
 def _grouping(by: str = "source") -> str:

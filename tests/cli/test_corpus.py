@@ -99,6 +99,25 @@ def test_queries_exports_and_plots(
         assert (tmp_path / name).stat().st_size > 1000
 
 
+def test_stats_table_fits_80_columns_with_display_names(
+    runner: CliRunner, corpus: tuple[Path, str]
+) -> None:
+    path, db = corpus
+    runner.invoke(main, ["ingest", str(path), "--db", db])
+    for by in ("source", "month"):
+        result = runner.invoke(main, ["stats", "--db", db, "--by", by], env={"COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        assert max(map(len, lines)) <= 80 and "…" not in result.output
+        names = ("Loaded Language", "Name Calling, Labeling", "Flag-Waving")
+        assert all(name in result.output for name in names), result.output
+        assert "_" not in result.output
+    # One technique: a row per group; the whole figure for each group on one line.
+    one = runner.invoke(main, ["stats", "--db", db, "--technique", "Name_Calling,Labeling"])
+    assert "┃ source " in one.output and "Name Calling, Labeling ┃" in one.output
+    assert any(line.startswith("│ Bugle ") and "50%" in line for line in one.output.splitlines())
+
+
 def test_technique_names_are_checked(runner: CliRunner, corpus: tuple[Path, str]) -> None:
     path, db = corpus
     runner.invoke(main, ["ingest", str(path), "--db", db])

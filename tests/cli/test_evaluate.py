@@ -67,6 +67,25 @@ def test_tc_and_flc_tables(tmp_path: Path, runner: CliRunner) -> None:
     assert "Slogans" in table and "micro average" in table
 
 
+def test_tables_show_display_names_json_keeps_corpus_names(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    gold = tmp_path / "gold.labels"
+    gold.write_text(
+        "1\tWhataboutism,Straw_Men,Red_Herring\t0\t10\n1\tName_Calling,Labeling\t20\t30\n",
+        encoding="utf-8",
+    )
+    table = runner.invoke(main, ["evaluate", "--task", "tc", str(gold), str(gold)]).output
+    assert "Name Calling, Labeling" in table and "Whataboutism, Straw Man," in table
+    assert "_" not in table.replace(str(gold), "")
+    assert max(len(line) for line in table.splitlines()) <= 80
+    scores = evaluate_json(runner, "tc", gold, gold)
+    assert set(scores["per_technique"]) == {  # type: ignore[arg-type]
+        "Whataboutism,Straw_Men,Red_Herring",
+        "Name_Calling,Labeling",
+    }
+
+
 @needs_ptc
 @pytest.mark.parametrize("task", ["si", "tc", "flc"])
 def test_ptc_training_labels_against_themselves(runner: CliRunner, task: str) -> None:

@@ -44,6 +44,8 @@ def test_overview_heatmap_links_to_documents(client: TestClient) -> None:
     links = re.findall(r'href="(/dashboard/documents\?[^"]+)"', page.text)
     assert any("technique=Loaded_Language" in link and "source=Planet" in link for link in links)
     assert client.get("/static/dashboard.js").status_code == 200
+    assert '<option value="Name_Calling,Labeling">Name Calling, Labeling</option>' in page.text
+    assert "Name Calling, Labeling</text>" in page.text  # a heat map column
 
 
 def test_time_chart_and_filters(client: TestClient) -> None:

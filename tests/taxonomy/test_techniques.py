@@ -11,6 +11,7 @@ from unspin.taxonomy import (
     SEMEVAL2021_TO_UNSPIN,
     TECHNIQUES,
     UnknownTechniqueError,
+    display_name,
     from_semeval2021,
     get_technique,
     resolve_technique,
@@ -83,6 +84,12 @@ def test_resolve_unknown_name_says_so_and_suggests() -> None:
     with pytest.raises(UnknownTechniqueError) as typo:
         resolve_technique("Loaded Languag")
     assert "did you mean 'Loaded_Language'?" in typo.value.args[0]
+
+
+def test_display_names() -> None:
+    assert display_name("Name_Calling,Labeling") == "Name Calling, Labeling"
+    assert display_name("Appeal_to_fear-prejudice") == "Appeal to Fear or Prejudice"
+    assert display_name("Not_In_Taxonomy") == "Not In Taxonomy"
 
 
 @pytest.mark.skipif(not (DATA / "ptc").is_dir(), reason=f"PTC data not found under {DATA}")

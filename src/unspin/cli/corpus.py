@@ -202,25 +202,14 @@ def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
         write_records(stats_records(result), "csv", sys.stdout)
         return
     from rich.console import Console
-    from rich.table import Table
 
-    shown = result.techniques[:8]
-    table = Table(
-        title=f"per {by}"
-        + (f" — {result.model.name} {result.model.version}" if result.model else "")
-    )
-    for name in (by, "docs", "spans/1k words", *shown):
-        table.add_column(name.replace("_", " "), justify="left" if name == by else "right")
-    for group in result.groups:
-        table.add_row(
-            group.group,
-            str(group.documents),
-            f"{group.spans_per_1000_words:.1f}",
-            *(f"{100 * group.share(t):.0f}%" for t in shown),
-        )
-    Console().print(table)
-    if len(result.techniques) > len(shown):
-        click.echo(f"({len(result.techniques) - len(shown)} more techniques in --format json)")
+    from unspin.cli.stats_table import stats_tables
+
+    console = Console()
+    if not result.groups:
+        click.echo("no analysed documents match", err=True)
+    for table in stats_tables(result, console):
+        console.print(table)
 
 
 @click.command()

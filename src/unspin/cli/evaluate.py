@@ -113,6 +113,7 @@ def _print_table(scores: dict[str, Any]) -> None:
     from rich.text import Text
 
     from unspin.cli.terminal import technique_color
+    from unspin.taxonomy import display_name
 
     unit = {"tc": "rows", "semeval2021-1": "labels"}.get(scores["task"], "spans")
     table = Table(
@@ -123,7 +124,7 @@ def _print_table(scores: dict[str, Any]) -> None:
     for column in ("precision", "recall", "F1", "gold", "pred"):
         table.add_column(column, justify="right")
     for name, score in scores["per_technique"].items():
-        table.add_row(Text(name, style=technique_color(name)), *_cells(score))
+        table.add_row(Text(display_name(name), style=technique_color(name)), *_cells(score))
     label = "micro average" if scores["per_technique"] else "overall"
     table.add_row(Text(label, style="bold"), *_cells(scores), end_section=True)
     if "macro_f1" in scores:

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from unspin.schema import Analysis, Span
-from unspin.taxonomy import UnknownTechniqueError, get_technique
+from unspin.taxonomy import UnknownTechniqueError, display_name, get_technique
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _FALLBACK_COLOR = "magenta"
@@ -38,14 +38,6 @@ def technique_color(name: str) -> str:
         return get_technique(name).color
     except UnknownTechniqueError:
         return _FALLBACK_COLOR
-
-
-def technique_label(name: str) -> str:
-    """The display name of a technique, or the name itself when it is not in the taxonomy."""
-    try:
-        return get_technique(name).display_name
-    except UnknownTechniqueError:
-        return name
 
 
 def superscript(number: int) -> str:
@@ -93,7 +85,7 @@ def span_table(text: str, spans: list[Span]) -> Table:
         color = technique_color(span.technique)
         table.add_row(
             str(number),
-            Text(f"■ {technique_label(span.technique)}", style=color),
+            Text(f"■ {display_name(span.technique)}", style=color),
             f"{span.score:.2f}",
             Text(f"“{excerpt}”"),
         )
@@ -133,5 +125,4 @@ __all__ = [
     "render_analysis",
     "span_table",
     "technique_color",
-    "technique_label",
 ]

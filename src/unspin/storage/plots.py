@@ -5,12 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from unspin.storage.queries import Stats
+from unspin.taxonomy import display_name
 
 MAX_TECHNIQUES = 14
-
-
-def _label(technique: str) -> str:
-    return technique.replace("_", " ").replace(",", ", ")
 
 
 def plot_stats(stats: Stats, output: Path) -> None:
@@ -36,7 +33,7 @@ def plot_stats(stats: Stats, output: Path) -> None:
                 marker="o",
                 color=colors((2 * index) % 20 + int(index >= 10)),
                 linestyle="-" if index < 10 else "--",
-                label=_label(technique),
+                label=display_name(technique),
             )
         ax.set_ylabel("% of documents using the technique")
         ax.set_xlabel(stats.by.capitalize())
@@ -53,7 +50,7 @@ def plot_stats(stats: Stats, output: Path) -> None:
         )
         image = ax.imshow(values, cmap="YlOrRd", aspect="auto", vmin=0, vmax=100)
         ax.set_xticks(
-            range(len(techniques)), [_label(t) for t in techniques], rotation=40, ha="right"
+            range(len(techniques)), [display_name(t) for t in techniques], rotation=40, ha="right"
         )
         ax.set_yticks(range(len(groups)), [f"{g.group} ({g.documents} docs)" for g in groups])
         for row, group_values in enumerate(values):

@@ -235,6 +235,13 @@ def resolve_technique(name: str) -> Technique:
     raise UnknownTechniqueError(f"unknown technique {name!r}{hint}")
 
 
+def display_name(name: str) -> str:
+    """How to show the technique with corpus name ``name`` to people (``Appeal to Fear or
+    Prejudice``); a name outside the taxonomy is shown with its underscores as spaces."""
+    technique = _BY_NAME.get(name)
+    return technique.display_name if technique else name.replace("_", " ")
+
+
 def from_semeval2021(name: str) -> str:
     """Map a SemEval-2021 Task 6 technique name onto unspin's technique name."""
     try:

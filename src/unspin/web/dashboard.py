@@ -29,7 +29,7 @@ from unspin.storage.queries import (
     sources,
     stats,
 )
-from unspin.taxonomy import UnknownTechniqueError, resolve_technique
+from unspin.taxonomy import UnknownTechniqueError, display_name, resolve_technique
 from unspin.web.render import analysis_view, environment, technique_class
 
 router = APIRouter(prefix="/dashboard")
@@ -141,8 +141,9 @@ def heatmap(result: Stats, base: Filters) -> dict[str, Any]:
         for col, technique in enumerate(techniques):
             share = group.share(technique)
             fill, ink = _heat(share)
+            using = group.documents_with.get(technique, 0)
             tip = (
-                f"{group.group} · {technique}: {group.documents_with.get(technique, 0)} of "
+                f"{group.group} · {display_name(technique)}: {using} of "
                 f"{group.documents} documents ({100 * share:.0f}%)"
             )
             cells.append(
@@ -181,7 +182,7 @@ def lines(result: Stats, base: Filters) -> dict[str, Any]:
                 {
                     "x": round(i * step, 1),
                     "y": round(height - height * share / top, 1),
-                    "tip": f"{group.group} · {technique}: {100 * share:.0f}% of "
+                    "tip": f"{group.group} · {display_name(technique)}: {100 * share:.0f}% of "
                     f"{group.documents} documents",
                     "href": _drill(result, group.group, technique, base),
                 }

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 
 from unspin.schema import Analysis, ModelInfo, sentence_spans
-from unspin.taxonomy import TECHNIQUES, UnknownTechniqueError, get_technique
+from unspin.taxonomy import TECHNIQUES, UnknownTechniqueError, display_name, get_technique
 from unspin.web.segments import Line, Segment, segment_lines
 
 UNKNOWN_COLOR = "#888888"
@@ -101,13 +101,6 @@ def technique_class(name: str) -> str:
         return "tx"
 
 
-def _display_name(name: str) -> str:
-    try:
-        return get_technique(name).display_name
-    except UnknownTechniqueError:
-        return name.replace("_", " ")
-
-
 def _definition(name: str) -> str:
     try:
         return get_technique(name).definition
@@ -144,7 +137,7 @@ def analysis_view(
             start=s.start,
             end=s.end,
             technique=s.technique,
-            display_name=_display_name(s.technique),
+            display_name=display_name(s.technique),
             css=technique_class(s.technique),
             score=s.score,
             text=s.text_in(text),
@@ -158,7 +151,7 @@ def analysis_view(
     legend = sorted(
         (
             LegendItem(
-                name, _display_name(name), _definition(name), technique_class(name), counts[name]
+                name, display_name(name), _definition(name), technique_class(name), counts[name]
             )
             for name in present
         ),
@@ -206,6 +199,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["technique_class"] = technique_class
+    env.filters["display_name"] = display_name
     return env
 
 

@@ -118,6 +118,26 @@ def test_stats_table_fits_80_columns_with_display_names(
     assert any(line.startswith("│ Bugle ") and "50%" in line for line in one.output.splitlines())
 
 
+def test_examples_context_reads_as_the_document(
+    runner: CliRunner, corpus: tuple[Path, str], tmp_path: Path
+) -> None:
+    path, db = corpus
+    runner.invoke(main, ["ingest", str(path), "--db", db])
+    found = runner.invoke(main, ["examples", "Name_Calling,Labeling", "--db", db])
+    assert "…A disastrous plan by [traitors].…" in found.output
+    spaced = tmp_path / "spaced.jsonl"
+    text = "Line one.\n\n  The\treckless,\nreckless plan."
+    spaced.write_text(json.dumps({"text": text, "source": "Spaced"}) + "\n", "utf-8")
+    runner.invoke(main, ["ingest", str(spaced), "--db", db])
+    args = ["examples", "Loaded_Language", "--db", db, "--source", "Spaced"]
+    lines = runner.invoke(main, [*args, "--format", "jsonl"]).output.splitlines()
+    for item in map(json.loads, lines):
+        assert item["before"] + item["text"] + item["after"] == " ".join(text.split())
+    shown = runner.invoke(main, args).output
+    assert "…Line one. The [reckless], reckless plan.…" in shown
+    assert "…Line one. The reckless, [reckless] plan.…" in shown
+
+
 def test_technique_names_are_checked(runner: CliRunner, corpus: tuple[Path, str]) -> None:
     path, db = corpus
     runner.invoke(main, ["ingest", str(path), "--db", db])

@@ -227,10 +227,16 @@ def examples(technique: str, db: str, filters: Filters, limit: int, fmt: str) ->
 
 
 def _example_text(example: Example) -> str:
-    span = click.style(f"[{example.span}]", bold=True)
+    """Score, document and the span in brackets within its context, exactly as written but
+    for runs of whitespace (one space each) and control characters (neutralised)."""
+    from unspin.cli.terminal import printable
+    from unspin.storage.queries import squeeze_spaces
+
+    span = click.style(f"[{printable(squeeze_spaces(example.span))}]", bold=True)
+    before, after = printable(example.before), printable(example.after)
     return (
-        f"{example.score:.2f}  #{example.document_id} {example.where}\n"
-        f"    …{example.before} {span} {example.after}…"
+        f"{example.score:.2f}  #{example.document_id} {printable(example.where)}\n"
+        f"    …{before}{span}{after}…"
     )
 
 

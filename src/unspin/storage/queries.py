@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow
 GroupBy = Literal["source", "month", "week", "language", "all"]
 GROUPS: tuple[str, ...] = ("source", "month", "week", "language", "all")
 UNKNOWN = "(unknown)"
+_WHITESPACE = re.compile(r"\s+")
 
 _Q = TypeVar("_Q", bound=Select[*tuple[Any, ...]])
 
@@ -238,10 +240,18 @@ class Example(Found):
         }
 
 
+def squeeze_spaces(text_: str) -> str:
+    """``text_`` with each run of whitespace as one space; nothing else is dropped or added."""
+    return _WHITESPACE.sub(" ", text_)
+
+
 def _context(text_: str, start: int, end: int, width: int) -> tuple[str, str, str]:
+    """Up to ``width`` characters before and after ``[start, end)``, whitespace squeezed (a
+    space at either edge kept), and the span itself as written: ``before + span + after``
+    reads as the document does."""
     before = text_[max(0, start - width) : start]
     after = text_[end : end + width]
-    return " ".join(before.split()), text_[start:end], " ".join(after.split())
+    return squeeze_spaces(before), text_[start:end], squeeze_spaces(after)
 
 
 def examples(

@@ -83,3 +83,15 @@ def test_health_while_model_loads() -> None:
     assert client.get("/api/health").json()["model_loaded"] is False
     response = client.post("/api/analyze", json={"text": "hello"})
     assert response.status_code == 503 and "loading" in response.json()["detail"]
+
+
+def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
+    for path in ("/", "/api/health", "/api/techniques", "/docs", "/static/unspin.css"):
+        get, head = client.get(path), client.head(path)
+        assert head.status_code == get.status_code == 200, path
+        assert head.content == b"", path
+        assert head.headers["content-type"] == get.headers["content-type"], path
+        assert head.headers["content-length"] == str(len(get.content)), path
+        assert head.headers["content-security-policy"] == get.headers["content-security-policy"]
+    assert client.head("/no-such-page").status_code == 404
+    assert client.head("/api/analyze").status_code == 405  # POST only

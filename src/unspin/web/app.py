@@ -5,11 +5,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import unspin
 from unspin.web import api, pages
@@ -74,6 +76,7 @@ def create_app(
         )
         return response
 
+    app.add_middleware(HeadAsGet)
     app.include_router(api.router)
     app.include_router(pages.router)
     if db_url is not None:
@@ -83,6 +86,33 @@ def create_app(
     app.mount("/static/swagger-ui", swagger_ui, name="swagger-ui")
     app.mount("/static", StaticFiles(packages=[("unspin.web", "static")]), name="static")
     return app
+
+
+class HeadAsGet:
+    """Answer ``HEAD`` as ``GET`` without the body, for every page, API route and static file.
+
+    FastAPI routes declared with ``GET`` answer ``HEAD`` with 405, and uptime checkers send
+    ``HEAD``; adding ``HEAD`` to each route instead would list it in the OpenAPI description.
+    The headers (``Content-Length`` too) are those the ``GET`` would send.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        get: dict[str, Any] = {**scope, "method": "GET"}
+        await self.app(get, receive, headers_only)
 
 
 def _load_analyzer(model: str | None) -> AnalyzerLike:

@@ -95,3 +95,15 @@ def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
         assert head.headers["content-security-policy"] == get.headers["content-security-policy"]
     assert client.head("/no-such-page").status_code == 404
     assert client.head("/api/analyze").status_code == 405  # POST only
+
+
+def test_workers_help_says_what_the_default_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    from unspin.web.runner import DEFAULT_WORKERS_CAP
+
+    help_text = " ".join(CliRunner().invoke(serve, ["--help"]).output.split())
+    assert f"(default: the number of CPUs, at most {DEFAULT_WORKERS_CAP})" in help_text
+    monkeypatch.setattr("os.cpu_count", lambda: 64)
+    assert WebSettings().workers == DEFAULT_WORKERS_CAP
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert WebSettings().workers == 2
+    assert CliRunner().invoke(serve, ["--workers", "0"]).exit_code == 2

@@ -35,7 +35,12 @@ from unspin.cli.errors import missing_extra
     default=None,
     help="Lowest threshold on the page's slider (default: the model's threshold).",
 )
-@click.option("--workers", type=int, default=None, help="Analyses run at once (default: CPUs).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Analyses run at once (default: the number of CPUs, at most 4).",
+)
 def serve(
     host: str,
     port: int,

@@ -27,6 +27,11 @@ class AnalyzerLike(Protocol):
     def info(self) -> ModelInfo: ...
 
 
+DEFAULT_WORKERS_CAP = 4
+"""The most analyses run at once by default, however many CPUs there are (``unspin serve
+--help`` says so too)."""
+
+
 @dataclass(frozen=True)
 class WebSettings:
     """Limits and options of the web app; every field has a safe default."""
@@ -48,8 +53,11 @@ class WebSettings:
     """Threshold the analysis page analyses at, the slider's lowest value (``None``: the
     analyzer's own threshold, so the page shows what the API returns). Lower lets the slider
     reveal less confident spans, decoded at that lower threshold (so they can be longer)."""
-    workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
-    """Analyses run at the same time; further requests wait their turn."""
+    workers: int = field(
+        default_factory=lambda: max(1, min(DEFAULT_WORKERS_CAP, os.cpu_count() or 1))
+    )
+    """Analyses run at the same time; further requests wait their turn (default: the number of
+    CPUs, at most :data:`DEFAULT_WORKERS_CAP`)."""
 
     @property
     def max_body_bytes(self) -> int:

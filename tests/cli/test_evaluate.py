@@ -163,3 +163,48 @@ def test_semeval2021_subtasks(tmp_path: Path, runner: CliRunner) -> None:
     )
     scores = evaluate_json(runner, "semeval2021-2", gold2, pred2)
     assert (scores["precision"], scores["recall"]) == (1.0, 0.5)
+
+
+def test_semeval2021_gold_mapped_onto_unspin_names(tmp_path: Path, runner: CliRunner) -> None:
+    # Gold in SemEval-2021 names; predictions as unspin names them (one in SemEval-2021's).
+    gold1, pred1 = tmp_path / "gold1.json", tmp_path / "pred1.json"
+    gold_labels = [
+        "Name calling/Labeling",
+        "Whataboutism",
+        "Presenting Irrelevant Data (Red Herring)",
+    ]
+    gold1.write_text(json.dumps([{"id": "1", "labels": gold_labels, "text": "x"}]))
+    pred_labels = ["Name_Calling,Labeling", "Whataboutism,Straw_Men,Red_Herring", "Smears"]
+    pred1.write_text(json.dumps([{"id": "1", "labels": pred_labels, "text": "x"}]))
+    assert evaluate_json(runner, "semeval2021-1", gold1, pred1)["f1"] == 0.0
+    args = ["evaluate", "--task", "semeval2021-1", str(gold1), str(pred1), "--map-techniques"]
+    result = runner.invoke(main, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    # Gold {Name_Calling,Labeling, Whataboutism,...} (two names merge), pred adds Smears.
+    assert (scores["precision"], scores["recall"]) == (pytest.approx(2 / 3), 1.0)
+    assert scores["map_techniques"] is True
+    assert set(scores["per_technique"]) == set(pred_labels)
+    assert "SemEval-2021 names mapped" in runner.invoke(main, args).output
+    # Subtask 2: gold Name calling [0, 7), pred Name_Calling,Labeling [0, 7): a full match.
+    item = {"id": "1", "text": "Crooked Joe"}
+    gold2, pred2 = tmp_path / "gold2.json", tmp_path / "pred2.json"
+    span = {"start": 0, "end": 7}
+    gold2.write_text(
+        json.dumps([{**item, "labels": [{**span, "technique": "Name calling/Labeling"}]}])
+    )
+    pred2.write_text(
+        json.dumps([{**item, "labels": [{**span, "technique": "Name_Calling,Labeling"}]}])
+    )
+    assert evaluate_json(runner, "semeval2021-2", gold2, pred2)["f1"] == 0.0
+    args = ["evaluate", "--task", "semeval2021-2", str(gold2), str(pred2), "--map-techniques"]
+    scores = json.loads(runner.invoke(main, [*args, "--json"]).output)
+    assert (scores["precision"], scores["recall"], scores["f1"]) == (1.0, 1.0, 1.0)
+
+
+def test_map_techniques_needs_a_semeval2021_task(tmp_path: Path, runner: CliRunner) -> None:
+    gold = tmp_path / "gold.labels"
+    gold.write_text("1\tDoubt\t0\t10\n", encoding="utf-8")
+    args = ["evaluate", "--task", "tc", str(gold), str(gold), "--map-techniques"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2 and "semeval2021 tasks only" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +32,23 @@ def read_rows(path: Path, *, need_techniques: bool) -> list[LabelRow]:
     return rows
 
 
-def evaluate_task(task: str, gold_path: Path, pred_path: Path) -> dict[str, Any]:
-    """Scores of ``task`` as a JSON-ready dict: overall P/R/F1, and per technique but for SI."""
+def evaluate_task(
+    task: str, gold_path: Path, pred_path: Path, *, map_techniques: bool = False
+) -> dict[str, Any]:
+    """Scores of ``task`` as a JSON-ready dict: overall P/R/F1, and per technique but for SI.
+
+    With ``map_techniques`` (SemEval-2021 tasks only) gold and predicted SemEval-2021 technique
+    names are mapped onto unspin's (``SEMEVAL2021_TO_UNSPIN``) before scoring, so predictions
+    named as unspin names them can be scored; predicted names already unspin's stay as they are.
+    """
+    extra: dict[str, Any] = {}
     if task in SEMEVAL2021_TASKS:
-        overall, per_technique, extra = _semeval2021(task, gold_path, pred_path)
+        overall, per_technique, extra = _semeval2021(task, gold_path, pred_path, map_techniques)
+        extra["map_techniques"] = map_techniques
+    elif map_techniques:
+        raise ValueError("mapping techniques is for the SemEval-2021 tasks only")
     else:
         overall, per_technique = _ptc(task, gold_path, pred_path)
-        extra = {}
     return {
         "task": task,
         "gold_file": str(gold_path),
@@ -65,18 +76,26 @@ def _ptc(task: str, gold_path: Path, pred_path: Path) -> tuple[SpanScore, dict[s
 
 
 def _semeval2021(
-    task: str, gold_path: Path, pred_path: Path
-) -> tuple[SpanScore, dict[str, SpanScore], dict[str, float]]:
+    task: str, gold_path: Path, pred_path: Path, map_techniques: bool
+) -> tuple[SpanScore, dict[str, SpanScore], dict[str, Any]]:
     from unspin.formats.semeval2021 import read_task1, read_task2
     from unspin.metrics import multilabel_score, task2_score
+    from unspin.taxonomy import SEMEVAL2021_TO_UNSPIN
+
+    def name(technique: str) -> str:
+        return SEMEVAL2021_TO_UNSPIN.get(technique, technique) if map_techniques else technique
 
     if task == "semeval2021-1":
-        gold = {d.id: labels for d, labels in read_task1(gold_path)}
-        pred = {d.id: labels for d, labels in read_task1(pred_path)}
+        gold = {d.id: labels for d, labels in read_task1(gold_path, map_techniques)}
+        pred = {d.id: [name(t) for t in labels] for d, labels in read_task1(pred_path)}
         result = multilabel_score(gold, pred)
         return result.micro, result.per_technique, {"macro_f1": result.macro_f1}
     spans = task2_score(
-        {d.id: s for d, s in read_task2(gold_path)}, {d.id: s for d, s in read_task2(pred_path)}
+        {d.id: s for d, s in read_task2(gold_path, map_techniques)},
+        {
+            d.id: [replace(x, technique=name(x.technique)) for x in s]
+            for d, s in read_task2(pred_path)
+        },
     )
     return spans.micro, spans.per_technique, {}
 
@@ -93,14 +112,24 @@ def _semeval2021(
 )
 @click.argument("gold", type=click.Path(path_type=Path))
 @click.argument("pred", type=click.Path(path_type=Path))
+@click.option(
+    "--map-techniques",
+    is_flag=True,
+    help=(
+        "semeval2021 tasks: map SemEval-2021 technique names onto unspin's before scoring, so "
+        "predictions in unspin's names (e.g. from unspin analyze) can be scored."
+    ),
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate(task: str, gold: Path, pred: Path, as_json: bool) -> None:
+def evaluate(task: str, gold: Path, pred: Path, map_techniques: bool, as_json: bool) -> None:
     """Score PRED labels against GOLD labels.
 
     For si, tc and flc each is a PTC .labels file or a folder of them; for the SemEval-2021
     tasks, a subtask-1 or subtask-2 JSON file.
     """
-    scores = evaluate_task(task, gold, pred)
+    if map_techniques and task not in SEMEVAL2021_TASKS:
+        raise click.UsageError("--map-techniques is for the semeval2021 tasks only")
+    scores = evaluate_task(task, gold, pred, map_techniques=map_techniques)
     if as_json:
         click.echo(json.dumps(scores, indent=2))
         return
@@ -118,7 +147,9 @@ def _print_table(scores: dict[str, Any]) -> None:
     unit = {"tc": "rows", "semeval2021-1": "labels"}.get(scores["task"], "spans")
     table = Table(
         title=f"{scores['task'].upper()}: {scores['pred_file']} against {scores['gold_file']}",
-        caption=f"gold and pred count {unit}" + (" after merging overlaps" * (unit == "spans")),
+        caption=f"gold and pred count {unit}"
+        + (" after merging overlaps" * (unit == "spans"))
+        + ("; SemEval-2021 names mapped" * scores.get("map_techniques", False)),
     )
     table.add_column("technique", overflow="fold")
     for column in ("precision", "recall", "F1", "gold", "pred"):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -181,6 +183,38 @@ def test_csv_line_over_the_bound_ends_the_file(tmp_path: Path) -> None:
     first, error = iter_documents(path, max_bytes=100)
     assert isinstance(first, Document) and first.text == "Short."
     assert isinstance(error, FormatError) and error.line == 3
+
+
+@pytest.fixture
+def default_csv_field_limit() -> Iterator[None]:
+    """The csv module's own field size limit (131,072) for the test, whatever it was before."""
+    before = csv.field_size_limit(131_072)
+    yield
+    csv.field_size_limit(before)
+
+
+@pytest.mark.usefixtures("default_csv_field_limit")
+def test_csv_fields_up_to_the_record_bound(tmp_path: Path) -> None:
+    long_text = "word " * 40_000  # 200,000 characters, over the csv module's 131,072
+    path = tmp_path / "docs.csv"
+    path.write_text(f"id,text\nlong,{long_text}\nshort,Next.\n", encoding="utf-8")
+    long, short = iter_documents(path)
+    assert isinstance(long, Document) and long.text == long_text
+    assert isinstance(short, Document) and short.text == "Next."
+    assert csv.field_size_limit() == MAX_TEXT_BYTES
+    list(iter_documents(path, max_bytes=1_000))  # a smaller bound never lowers the limit
+    assert len(list(iter_documents(path, max_bytes=300_000))) == 2
+    assert csv.field_size_limit() == MAX_TEXT_BYTES
+
+
+@pytest.mark.usefixtures("default_csv_field_limit")
+def test_csv_field_over_the_bound_across_lines_ends_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "docs.csv"
+    field = "\n".join(["x" * 100_000] * 3)  # each line within the bound, the field not
+    path.write_text(f'text\nShort.\n"{field}"\nNever read.\n', encoding="utf-8")
+    first, error = iter_documents(path, max_bytes=150_000)
+    assert isinstance(first, Document) and first.text == "Short."
+    assert isinstance(error, FormatError) and "larger than the limit of 150,000" in str(error)
 
 
 def test_bad_bytes_after_the_head_are_reported_by_line(tmp_path: Path) -> None:

@@ -190,8 +190,9 @@ def _records_jsonl(handle: TextIO, name: str, limit: int) -> Iterator[DocumentOr
 
 def _records_csv(handle: TextIO, name: str, limit: int) -> Iterator[DocumentOrError]:
     stem = Path(name).stem
+    _allow_csv_fields(limit)
+    reader = csv.DictReader(_bounded_lines(handle, name, limit))
     try:
-        reader = csv.DictReader(_bounded_lines(handle, name, limit))
         if reader.fieldnames is None or "text" not in reader.fieldnames:
             yield FormatError(name, "CSV needs a header row with a 'text' column", 1)
             return
@@ -212,9 +213,30 @@ def _records_csv(handle: TextIO, name: str, limit: int) -> Iterator[DocumentOrEr
                     continue
             yield _record(record, f"{stem}-{number}", name, number)
     except csv.Error as error:
-        yield FormatError(name, f"malformed CSV: {error}")
+        if "field larger than field limit" in str(error):
+            yield FormatError(name, _too_large(limit), reader.line_num)
+        else:
+            yield FormatError(name, f"malformed CSV: {error}")
     except FormatError as error:
         yield error
+
+
+_C_LONG_MAX = 2**31 - 1
+"""The largest field size limit every platform's ``csv`` module takes (a C ``long``)."""
+
+
+def _allow_csv_fields(limit: int) -> None:
+    """Let the ``csv`` module read fields of up to ``limit`` characters (131,072 by default).
+
+    The limit is process-wide (one setting of the ``_csv`` module, not of a reader), so it is
+    only ever raised, never lowered: any other CSV reader in the process keeps at least the limit
+    it had. Raising it is safe here because records stay bounded: every line comes through
+    :func:`_bounded_lines`, and a quoted field that spans lines is stopped by the field limit,
+    which ends the file with a "record is larger than the limit" error.
+    """
+    wanted = min(limit, _C_LONG_MAX)
+    if csv.field_size_limit() < wanted:
+        csv.field_size_limit(wanted)
 
 
 def _lines(handle: TextIO, limit: int) -> Iterator[str | None]:

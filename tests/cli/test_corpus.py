@@ -175,3 +175,18 @@ def test_ingest_with_the_shipped_model_and_a_new_version(runner: CliRunner, tmp_
     versions = json.loads(runner.invoke(main, ["stats", "--db", db, "--format", "json"]).output)
     assert versions["model"]["version"].endswith("-test")
     assert os.path.exists(tmp_path / "c.db")
+
+
+def test_search_text_output_uses_display_names_and_neutralises_controls(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("unspin.cli.corpus.load_analyzer", lambda model: FakeAnalyzer())
+    path = tmp_path / "hostile.jsonl"
+    record = {"text": "The \x1b[2J disastrous council met.", "source": "Bugle\x07"}
+    path.write_text(json.dumps(record) + "\n", "utf-8")
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    assert runner.invoke(main, ["ingest", str(path), "--db", db]).exit_code == 0
+    result = runner.invoke(main, ["search", "disastrous", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "Loaded Language ×1" in result.output

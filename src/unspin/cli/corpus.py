@@ -254,9 +254,13 @@ def search(query: str, db: str, limit: int, fmt: str) -> None:
 
 
 def _hit_text(hit: Hit) -> str:
-    lines = [f"#{hit.document_id} {hit.where}", f"    {hit.snippet}"]
+    """Document, snippet (control characters neutralised) and the techniques on the words."""
+    from unspin.cli.terminal import printable
+    from unspin.taxonomy import display_name
+
+    lines = [f"#{hit.document_id} {printable(hit.where)}", f"    {printable(hit.snippet)}"]
     if hit.techniques:
-        named = ", ".join(f"{t} ×{n}" for t, n in hit.techniques.items())
+        named = ", ".join(f"{display_name(t)} ×{n}" for t, n in hit.techniques.items())
         lines.append(f"    techniques on the query words: {named}")
     return "\n".join(lines)
 

@@ -43,8 +43,8 @@ def write_model_card(folder: Path, model: ModelConfig, config: TrainConfig, spli
         "",
         "## Data",
         f"- PTC v2 training split (SemEval-2020 Task 11, 371 articles). Seeded split by article "
-        f"(seed {config.seed}): {len(split.train)} train, {len(split.dev)} dev (early stopping and "
-        f"threshold tuning), {len(split.test)} test (reported below, never used for tuning).",
+        f"(seed {config.seed}): {len(split.train)} train, {len(split.dev)} dev (best epoch and "
+        f"decoding settings), {len(split.test)} test (reported below, never used for tuning).",
         "- "
         + (
             "SemEval-2021 Task 6 training memes (688), techniques mapped onto PTC's; its dev "
@@ -125,6 +125,7 @@ def _decoding(model: ModelConfig) -> str:
     d = model.decoding
     second = "never" if d.second_label >= 1.0 else f"at probability >= {d.second_label}"
     return (
-        f"span threshold {d.span_threshold}, extension margin {d.extend_margin} logits, gaps of "
-        f"up to {d.max_gap} tokens bridged, runner-up technique {second}"
+        f"span threshold {d.span_threshold}, extension margin {d.extend_margin} logits, "
+        + (f"gaps of up to {d.max_gap} tokens bridged" if d.max_gap else "no gaps bridged")
+        + f", runner-up technique {second}"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,11 +40,13 @@ class Runner(Protocol):
     def run(self, output_names: None, feeds: dict[str, np.ndarray]) -> list[np.ndarray]: ...
 
 
-def _onnx_session(path: Path, threads: int | None) -> Runner:
+def _onnx_session(path: Path) -> Runner:
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+    # One thread per call: the Analyzer runs several windows at once instead, which on a CPU
+    # beats splitting each small matrix product across threads.
+    options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     session: Runner = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     return session
@@ -80,9 +83,10 @@ class Analyzer:
     ) -> None:
         """Load the model in ``model`` (a folder; default: the shipped model).
 
-        ``batch_size`` is the number of windows per model call. With the int8 model keep it at 1:
-        dynamic quantisation scales each call's activations as a whole, so windows batched
-        together would change each other's results; on a CPU one window per call is as fast.
+        ``threads`` model calls run at once (default: the CPU count, at most 4), one thread
+        each. ``batch_size`` is the number of windows per call; with the int8 model keep it at
+        1: dynamic quantisation scales each call's activations as a whole, so windows batched
+        together would change each other's results.
         """
         self.folder = resolve_model_dir(model)
         self.config = ModelConfig.load(self.folder)
@@ -91,7 +95,12 @@ class Analyzer:
         self.batch_size = batch_size
         self.max_chars = max_chars
         self.encoder = TextEncoder.from_file(self.folder / self.config.tokenizer_file)
-        self._session = runner or _onnx_session(self.folder / self.config.onnx_file, threads)
+        self._session = runner or _onnx_session(self.folder / self.config.onnx_file)
+        self.threads = threads or min(4, os.cpu_count() or 1)
+        """Model calls run at once (a torch runner from training always runs one at a time)."""
+        self._pool = (
+            ThreadPoolExecutor(self.threads) if runner is None and self.threads > 1 else None
+        )
         head = np.load(self.folder / self.config.span_head_file)
         self._span_weight = head["weight"].astype(np.float32)
         self._span_bias = head["bias"].astype(np.float32)
@@ -245,11 +254,15 @@ class Analyzer:
             if with_hidden
             else None
         )
-        for begin in range(0, len(jobs), self.batch_size):
-            batch = jobs[begin : begin + self.batch_size]
+        batches = [jobs[b : b + self.batch_size] for b in range(0, len(jobs), self.batch_size)]
+
+        def run(batch: list[tuple[int, Window]]) -> list[np.ndarray]:
             rows = [self.encoder.window_ids(tokenized[i], w) for i, w in batch]
             ids, mask = pad_batch(rows, self.encoder.pad_id)
-            logits, hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
+            return self._session.run(None, {"input_ids": ids, "attention_mask": mask})
+
+        results_in_order = self._pool.map(run, batches) if self._pool else map(run, batches)
+        for batch, (logits, hidden) in zip(batches, results_in_order, strict=True):
             for row, (i, window) in enumerate(batch):
                 n = window.end - window.start
                 weight = _edge_weights(window, len(tokenized[i]))

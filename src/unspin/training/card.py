@@ -124,8 +124,8 @@ def write_model_card(folder: Path, model: ModelConfig, config: TrainConfig, spli
 def _decoding(model: ModelConfig) -> str:
     d = model.decoding
     second = "never" if d.second_label >= 1.0 else f"at probability >= {d.second_label}"
+    gaps = f"gaps of up to {d.max_gap} token{'s' * (d.max_gap > 1)} bridged"
     return (
         f"span threshold {d.span_threshold}, extension margin {d.extend_margin} logits, "
-        + (f"gaps of up to {d.max_gap} tokens bridged" if d.max_gap else "no gaps bridged")
-        + f", runner-up technique {second}"
+        f"{gaps if d.max_gap else 'no gaps bridged'}, runner-up technique {second}"
     )

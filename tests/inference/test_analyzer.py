@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from unspin import Analysis, Analyzer, Document, analyze
-from unspin.inference.analyzer import TextTooLongError
+from unspin.inference.analyzer import TextTooLongError, TokenOutputs
+from unspin.inference.model_folder import Decoding
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +116,20 @@ def test_too_long_text_is_refused_with_a_clear_error() -> None:
 def test_module_level_analyze_uses_the_default_model() -> None:
     analysis = analyze("What a disgraceful, shameful betrayal!")
     assert analysis.model.name.startswith("unspin")
+
+
+def test_confident_technique_channel_adds_a_nested_span_once(analyzer: Analyzer) -> None:
+    text = "They want to destroy everything we have built together."
+    tokens = analyzer.encoder.encode(text)
+    probabilities = np.zeros((len(tokens), len(analyzer.config.channels)), np.float32)
+    word = text.index("destroy")
+    inside = (tokens.offsets[:, 0] >= word) & (tokens.offsets[:, 1] <= word + len("destroy"))
+    loaded = analyzer.config.channels.index("Loaded_Language")
+    probabilities[inside, loaded] = 0.97
+    out = TokenOutputs(tokens, probabilities, np.zeros((len(tokens), 384), np.float32))
+    settings = Decoding(span_threshold=0.99, technique_threshold=0.9)
+    (span,) = analyzer.decode(text, out, decoding=settings)
+    assert (text[span.start : span.end], span.technique) == ("destroy", "Loaded_Language")
+    assert span.score > 0.5
+    assert analyzer.decode(text, out, decoding=replace(settings, technique_threshold=1.0)) == []
+    assert analyzer.decode(text, out, threshold=0.9, decoding=settings) == []

@@ -155,8 +155,39 @@ class Analyzer:
                     break
                 score = round(confidence * float(row[index]) / top, 4)
                 spans.append(Span(start, end, self.config.techniques[index], score))
+        if settings.technique_threshold < 1.0:
+            spans += self._nested_technique_spans(text, out, threshold, settings, spans)
         spans.sort(key=lambda s: (s.start, s.end, s.technique))
         return spans
+
+    def _nested_technique_spans(
+        self,
+        text: str,
+        out: TokenOutputs,
+        threshold: float | None,
+        settings: Decoding,
+        named: list[Span],
+    ) -> list[Span]:
+        """Runs where one technique's own channel is confident, unless a span already names it.
+
+        These catch short techniques (a loaded word) inside a longer span named otherwise.
+        """
+        core = self.threshold if threshold is None else threshold
+        tuned = np.full(1, settings.technique_threshold, np.float32)
+        breaks = line_breaks(text, out.tokens)
+        extra = []
+        for technique in self.config.techniques:
+            column = out.probabilities[:, self.config.channels.index(technique)]
+            scores = calibrate(column, tuned)
+            for first, stop in span_runs(scores, core, core, 0, breaks):
+                start, end = char_range(text, out.tokens, first, stop - 1)
+                covered = any(
+                    s.technique == technique and s.start < end and start < s.end for s in named
+                )
+                if start < end and not covered:
+                    score = float(np.clip(scores[first:stop].max(), 0.0, 1.0))
+                    extra.append(Span(start, end, technique, round(score, 4)))
+        return extra
 
     def detect_spans(
         self,

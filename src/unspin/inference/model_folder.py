@@ -25,13 +25,16 @@ class Decoding:
     default analysis threshold); neighbouring tokens within ``extend_margin`` logits below the
     threshold extend the span, and gaps of up to ``max_gap`` tokens inside it are bridged. The
     span classifier names each span; a runner-up technique with probability of at least
-    ``second_label`` is reported as well (1.0: never).
+    ``second_label`` is reported as well (1.0: never). Where one technique's own channel reaches
+    ``technique_threshold`` and no span names that technique there, its run is a span of its own
+    (1.0: never).
     """
 
     span_threshold: float = 0.5
     extend_margin: float = 0.0
     max_gap: int = 0
     second_label: float = 1.0
+    technique_threshold: float = 1.0
 
 
 @dataclass

@@ -34,7 +34,9 @@ def write_model_card(folder: Path, model: ModelConfig, config: TrainConfig, spli
         "- Decoding: a token's evidence is the mean of the 'propaganda' channel and its "
         "strongest technique channel; spans are stretches above a tuned threshold (with "
         "hysteresis and gap bridging), and the span classifier names each one (a runner-up "
-        f"technique too when its probability is high). Tuned settings: {_decoding(model)}.",
+        "technique too when its probability is high); where a technique's own channel is very "
+        "confident and no span names it there (a loaded word inside a longer span), that run "
+        f"becomes a span too. Tuned settings: {_decoding(model)}.",
         f"- Windows of {model.max_length} tokens; inference stride {model.stride} with "
         "overlapping logits averaged (edge tokens down-weighted).",
         f"- Weights: `{model.onnx_file}` "
@@ -127,5 +129,10 @@ def _decoding(model: ModelConfig) -> str:
     gaps = f"gaps of up to {d.max_gap} token{'s' * (d.max_gap > 1)} bridged"
     return (
         f"span threshold {d.span_threshold}, extension margin {d.extend_margin} logits, "
-        f"{gaps if d.max_gap else 'no gaps bridged'}, runner-up technique {second}"
+        f"{gaps if d.max_gap else 'no gaps bridged'}, runner-up technique {second}, "
+        + (
+            f"a technique's own run a span of its own at probability >= {d.technique_threshold}"
+            if d.technique_threshold < 1.0
+            else "no technique-channel spans"
+        )
     )

@@ -20,13 +20,15 @@ SPAN_THRESHOLDS = tuple(round(float(x), 2) for x in np.arange(0.2, 0.81, 0.05))
 EXTEND_MARGINS = (0.0, 0.5, 1.0)
 MAX_GAPS = (0, 1, 2)
 SECOND_LABELS = (1.0, 0.5, 0.4, 0.3)
+TECHNIQUE_THRESHOLDS = (1.0, 0.95, 0.9, 0.85, 0.8, 0.7)
 Pairs = list[tuple[Document, list[Span]]]
 
 
 def tune_decoding(analyzer: Analyzer, pairs: Pairs) -> Decoding:
     """The decoding settings that score best on ``pairs``.
 
-    Span settings maximise SemEval SI F1; then the runner-up label cut maximises FLC F1.
+    Span settings maximise SemEval SI F1; then the runner-up label cut and the threshold of
+    nested technique spans maximise FLC F1.
     """
     outputs = analyzer.token_outputs([d.text for d, _ in pairs], with_hidden=True)
     gold = {d.id: spans for d, spans in pairs}
@@ -43,8 +45,8 @@ def tune_decoding(analyzer: Analyzer, pairs: Pairs) -> Decoding:
         if f1 > best_si:
             best_si, best = f1, settings
     best_flc, tuned = -1.0, best
-    for cut in SECOND_LABELS:
-        settings = replace(best, second_label=cut)
+    for cut, nested in itertools.product(SECOND_LABELS, TECHNIQUE_THRESHOLDS):
+        settings = replace(best, second_label=cut, technique_threshold=nested)
         predicted = {
             d.id: analyzer.decode(d.text, out, None, settings)
             for (d, _), out in zip(pairs, outputs, strict=True)

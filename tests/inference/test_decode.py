@@ -57,6 +57,9 @@ def test_char_range_widens_word_pieces_to_whole_words() -> None:
     tokens = _tokens(text, [(0, 2), (2, 12), (13, 17), (17, 20), (21, 27)])
     assert char_range(text, tokens, 2, 2) == (13, 20)  # "corr" -> "corrupt"
     assert text[slice(*char_range(text, tokens, 1, 3))] == "unbelievably corrupt"
+    possessive = "The council's plan"
+    pieces = _tokens(possessive, [(0, 3), (4, 11), (11, 12), (12, 13), (14, 18)])
+    assert possessive[slice(*char_range(possessive, pieces, 2, 4))] == "council's plan"
 
 
 def test_char_range_leaves_out_leading_punctuation_and_empty_ranges_stay_empty() -> None:

@@ -44,11 +44,16 @@ def char_range(text: str, tokens: TokenizedText, first: int, last: int) -> tuple
         start += 1
     if start == end:
         return start, end
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+    while start > 0 and _in_word(text[start - 1]) and _in_word(text[start]):
         start -= 1
-    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+    while end < len(text) and _in_word(text[end]) and _in_word(text[end - 1]):
         end += 1
     return start, end
+
+
+def _in_word(character: str) -> bool:
+    """Letters, digits and apostrophes (``council's``, ``don’t``) belong to a word."""
+    return character.isalnum() or character in "'’"
 
 
 def span_evidence(probabilities: np.ndarray) -> np.ndarray:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -21,6 +23,7 @@ from unspin.formats.ptc import (
 )
 from unspin.schema import Document, Span
 
+_Command = TypeVar("_Command", bound=Callable[..., Any])
 _articles = click.argument("articles_dir", type=click.Path(path_type=Path), metavar="ARTICLES_DIR")
 _output = click.option(
     "-o",
@@ -49,30 +52,26 @@ def load_articles(articles_dir: Path) -> list[Document]:
     return read_articles(find_articles_dir(articles_dir))
 
 
+def _span_options(command: _Command) -> _Command:
+    """The arguments of the span-finding commands (si, flc)."""
+    return _articles(_output(_model(_threshold(command))))
+
+
 @semeval.command("si")
-@_articles
-@_output
-@_model
-@_threshold
+@_span_options
 def si(articles_dir: Path, output: Path, model: str | None, threshold: float | None) -> None:
-    """Span identification: one ``id<TAB>start<TAB>end`` row per propaganda span."""
-    documents = load_articles(articles_dir)
-    analyses = load_analyzer(model).analyze_batch(documents, threshold=threshold)
-    spans = {a.document.id: _positions(a.spans) for a in analyses}
+    """Span identification: one "id<TAB>start<TAB>end" row per propaganda span."""
+    found = _technique_spans(articles_dir, model, threshold)
+    spans = {article_id: _positions(named) for article_id, named in found.items()}
     write_si(output, spans)
     _report(output, spans)
 
 
 @semeval.command("flc")
-@_articles
-@_output
-@_model
-@_threshold
+@_span_options
 def flc(articles_dir: Path, output: Path, model: str | None, threshold: float | None) -> None:
-    """Technique spans: one ``id<TAB>technique<TAB>start<TAB>end`` row per span."""
-    documents = load_articles(articles_dir)
-    analyses = load_analyzer(model).analyze_batch(documents, threshold=threshold)
-    spans = {a.document.id: a.spans for a in analyses}
+    """Technique spans: one "id<TAB>technique<TAB>start<TAB>end" row per span."""
+    spans = _technique_spans(articles_dir, model, threshold)
     write_flc(output, spans)
     _report(output, spans)
 
@@ -117,6 +116,15 @@ def tc(articles_dir: Path, template: Path, output: Path, model: str | None) -> N
     ]
     write_tc(output, filled)
     click.echo(f"wrote {len(filled)} rows to {output}", err=True)
+
+
+def _technique_spans(
+    articles_dir: Path, model: str | None, threshold: float | None
+) -> dict[str, list[Span]]:
+    """The model's technique spans in every article of ``articles_dir``, by article id."""
+    documents = load_articles(articles_dir)
+    analyses = load_analyzer(model).analyze_batch(documents, threshold=threshold)
+    return {a.document.id: a.spans for a in analyses}
 
 
 def _positions(spans: list[Span]) -> list[Span]:

@@ -42,7 +42,7 @@ pytest: install-dev
 
 test: lint typecheck pytest
 
-# Reproduce the shipped model from the shared data (about 40 minutes on 2 CPU cores).
+# Reproduce the shipped model from the shared data (about an hour on 2 CPU cores).
 model: install-dev
 	$(BIN)/unspin train --ptc $(DATA)/ptc/train --semeval2021 $(DATA)/semeval2021t6 -o runs/default
 

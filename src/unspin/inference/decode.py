@@ -110,8 +110,10 @@ def line_breaks(text: str, tokens: TokenizedText) -> np.ndarray:
     """For each token, whether a line break separates it from the token before."""
     offsets = tokens.offsets
     breaks = np.zeros(len(offsets), bool)
-    for index in range(1, len(offsets)):
-        breaks[index] = "\n" in text[offsets[index - 1, 1] : offsets[index, 0]]
+    if len(offsets) > 1:
+        newline = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32) == ord("\n")
+        before = np.concatenate(([0], np.cumsum(newline)))  # newlines before each character
+        breaks[1:] = before[offsets[1:, 0]] > before[offsets[:-1, 1]]
     return breaks
 
 

@@ -63,7 +63,8 @@ def write_model_card(folder: Path, model: ModelConfig, config: TrainConfig, spli
         f"{config.encoder_lr}, head lr {config.head_lr}, warm-up {config.warmup_share}, "
         f"span-loss weight {config.span_loss_weight}, positive-class weights sqrt(neg/pos) capped "
         f"at {config.max_pos_weight}, train stride {config.train_stride}. Decoding tuned on dev "
-        "(SI F1 for the span settings, FLC F1 for the runner-up cut); the best epoch by dev "
+        "(SI F1 for the span settings, FLC F1 for the runner-up and technique-channel cuts); the "
+        "best epoch by dev "
         "SI F1 + FLC F1 is kept. "
         f"Trained on {platform.machine()} CPU in {metrics.get('train_seconds', '?')} s.",
         "",

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from unspin.formats.ptc import LabelRow
-from unspin.inference.analyzer import TEXTS_PER_PASS, Analyzer, TokenOutputs
+from unspin.inference.analyzer import Analyzer
 from unspin.inference.model_folder import Decoding
 from unspin.metrics import flc_score, si_score, tc_score
 from unspin.schema import Document, Span
@@ -63,7 +61,8 @@ def score_analyzer(analyzer: Analyzer, pairs: Pairs, tc: bool = True) -> dict[st
     predicted: dict[str, list[Span]] = {}
     gold_rows: list[LabelRow] = []
     pred_rows: list[LabelRow] = []
-    for (document, spans), out in _outputs(analyzer, pairs):
+    outputs = analyzer.iter_token_outputs([d.text for d, _ in pairs])
+    for (document, spans), out in zip(pairs, outputs, strict=True):
         predicted[document.id] = analyzer.decode(document.text, out)
         if tc:
             positions = [(s.start, s.end) for s in spans]
@@ -89,18 +88,3 @@ def score_analyzer(analyzer: Analyzer, pairs: Pairs, tc: bool = True) -> dict[st
         result["tc_per_technique"] = {t: s.f1 for t, s in sorted(tc_result.per_technique.items())}
     result["overall"] = {k: round(v, 4) for k, v in overall.items()}
     return result
-
-
-def _outputs(
-    analyzer: Analyzer, pairs: Pairs
-) -> Iterator[tuple[tuple[Document, list[Span]], TokenOutputs]]:
-    """Each pair with its token outputs, computed a few texts at a time."""
-    for begin in range(0, len(pairs), TEXTS_PER_PASS):
-        chunk = pairs[begin : begin + TEXTS_PER_PASS]
-        outputs = analyzer.token_outputs([d.text for d, _ in chunk], with_hidden=True)
-        yield from zip(chunk, outputs, strict=True)
-
-
-def evaluate_folder(folder: Path, pairs: Pairs, tc: bool = True) -> dict[str, Any]:
-    """Score the exported model in ``folder`` exactly as users will run it."""
-    return score_analyzer(Analyzer(folder), pairs, tc=tc)

@@ -181,21 +181,21 @@ def finish_model_folder(
     enough that settings tuned on the torch model cost about 0.01-0.02 SI F1.
     """
     from unspin.training.card import write_model_card
-    from unspin.training.evaluate import evaluate_folder, tune_decoding
+    from unspin.training.evaluate import score_analyzer, tune_decoding
 
-    model_config = ModelConfig.load(output)
+    analyzer = Analyzer(output)
+    model_config = analyzer.config
     if split.dev:
-        model_config.decoding = tune_decoding(Analyzer(output), split.dev)
-        model_config.save(output)
+        model_config.decoding = tune_decoding(analyzer, split.dev)
     for label, pairs in (("dev", split.dev), ("test", split.test)):
         if pairs:
-            metrics[label] = evaluate_folder(output, pairs)
+            metrics[label] = score_analyzer(analyzer, pairs)
             log(f"{label} (exported model): {json.dumps(metrics[label]['overall'])}")
     if config.semeval2021:
-        techniques = model_config.techniques
-        memes = load_semeval2021(Path(config.semeval2021), techniques, ["dev_set_task2.txt"])
+        dev_memes = ["dev_set_task2.txt"]
+        memes = load_semeval2021(Path(config.semeval2021), model_config.techniques, dev_memes)
         if memes:
-            metrics["semeval2021_dev_memes"] = evaluate_folder(output, memes, tc=False)
+            metrics["semeval2021_dev_memes"] = score_analyzer(analyzer, memes, tc=False)
     model_config.metrics = metrics
     model_config.save(output)
     write_model_card(output, model_config, config, split)

@@ -21,13 +21,16 @@ RECORDS = [
     {"text": "A disastrous week for the council.", "source": "Planet", "published": "2021-02-20"},
     {"text": "Rain on Friday.", "source": "Planet", "published": "2021-03-02"},
 ]
+LONE_SURROGATE = '{"text": "Liars \\ud800 here."}\n'
 
 
 @pytest.fixture
 def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
     monkeypatch.setattr("unspin.cli.corpus.load_analyzer", lambda model: FakeAnalyzer())
     path = tmp_path / "docs.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS) + "{oops\n", "utf-8")
+    path.write_text(
+        "".join(json.dumps(r) + "\n" for r in RECORDS) + "{oops\n" + LONE_SURROGATE, "utf-8"
+    )
     return path, f"sqlite:///{tmp_path / 'c.db'}"
 
 
@@ -35,8 +38,9 @@ def test_ingest_summary_then_rerun(runner: CliRunner, corpus: tuple[Path, str]) 
     path, db = corpus
     first = runner.invoke(main, ["ingest", str(path), "--db", db])
     assert first.exit_code == 0, first.output
-    assert "4 new" in first.output and "1 skipped" in first.output
+    assert "4 new" in first.output and "2 skipped" in first.output
     assert "docs.jsonl:5" in first.output
+    assert "docs.jsonl:6" in first.output and "surrogate at character 6" in first.output
     again = runner.invoke(main, ["ingest", str(path), "--db", db])
     assert "0 new" in again.output and "4 already analysed" in again.output
 

@@ -11,6 +11,7 @@ import pytest
 from unspin import Analysis, Analyzer, Document, analyze
 from unspin.inference.analyzer import TextTooLongError, TokenOutputs
 from unspin.inference.model_folder import Decoding
+from unspin.schema import SchemaError
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +112,13 @@ def test_too_long_text_is_refused_with_a_clear_error() -> None:
     small = Analyzer(max_chars=100)
     with pytest.raises(TextTooLongError, match="exceeds the limit of 100"):
         small.analyze("x" * 101)
+
+
+def test_lone_surrogate_is_refused_with_a_clear_error(analyzer: Analyzer) -> None:
+    with pytest.raises(SchemaError, match="surrogate at character 6"):
+        analyzer.analyze("Liars \ud800 everywhere.")
+    with pytest.raises(SchemaError, match="surrogate at character 0"):
+        analyzer.classify_spans("\udfff liars", [(1, 7)])
 
 
 def test_module_level_analyze_uses_the_default_model() -> None:

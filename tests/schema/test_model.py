@@ -55,6 +55,13 @@ def test_span_beyond_text_is_refused() -> None:
         Analysis(Document("1", "abc"), [Span(0, 4, "Doubt")], MODEL)
 
 
+@pytest.mark.parametrize("field", ["id", "text", "title", "author"])
+def test_lone_surrogates_are_refused(field: str) -> None:
+    values = {"id": "1", "text": "ok \U0001f600 ok", field: "bad \udc80 value"}
+    with pytest.raises(SchemaError, match=f"{field}.*surrogate at character 4"):
+        Document(**values)
+
+
 @pytest.mark.parametrize(
     "payload",
     ["[]", "{", '{"schema": "other/9"}', f'{{"schema": "{SCHEMA_VERSION}", "document": {{}}}}'],

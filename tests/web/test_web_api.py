@@ -46,6 +46,20 @@ def test_empty_text_gives_422(client: TestClient, text: str) -> None:
     assert "text is empty" in response.text
 
 
+@pytest.mark.parametrize("path", ["/api/analyze", "/api/analyze/batch"])
+def test_lone_surrogate_gives_422_not_a_crash(client: TestClient, path: str) -> None:
+    text = '"Liars \\ud800 everywhere."'
+    body = (
+        f'{{"text": {text}}}'
+        if path == "/api/analyze"
+        else (f'{{"documents": [{{"id": "x", "text": {text}}}]}}')
+    )
+    response = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert "unpaired UTF-16 surrogate at character 6" in response.text
+    assert client.post("/api/analyze", json={"text": "Liars \U0001f600 everywhere."}).is_success
+
+
 @pytest.mark.parametrize(
     "body", [{}, {"text": 5}, {"text": "x", "threshold": 1.5}, {"documents": []}]
 )

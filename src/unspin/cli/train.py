@@ -58,6 +58,12 @@ from unspin.cli.errors import missing_extra
     show_default=True,
     help="Model version (the defaults reproduce the shipped model: give yours its own).",
 )
+@click.option(
+    "--propaganda-loss-share",
+    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+    default=None,
+    help="Share of the token loss for the any-technique channel (default: equal shares).",
+)
 @click.option("--no-quantize", is_flag=True, help="Ship fp32 weights instead of int8.")
 @click.option("--threads", type=int, default=2, show_default=True)
 def train_command(
@@ -73,6 +79,7 @@ def train_command(
     encoder: str | None,
     model_name: str,
     model_version: str,
+    propaganda_loss_share: float | None,
     no_quantize: bool,
     threads: int,
 ) -> None:
@@ -94,6 +101,7 @@ def train_command(
         seed=seed,
         name=model_name,
         version=model_version,
+        propaganda_loss_share=propaganda_loss_share,
         quantize=not no_quantize,
         threads=threads,
     )

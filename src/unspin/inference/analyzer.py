@@ -24,7 +24,7 @@ from unspin.inference.decode import (
 from unspin.inference.model_folder import Decoding, ModelConfig, resolve_model_dir
 from unspin.inference.span_features import N_SURFACE_FEATURES, surface_features
 from unspin.inference.windows import TextEncoder, TokenizedText, Window, pad_batch, plan_windows
-from unspin.schema import Analysis, Document, ModelInfo, Span
+from unspin.schema import Analysis, Document, ModelInfo, Span, check_unicode
 
 DEFAULT_THRESHOLD = 0.5
 MAX_TEXT_CHARS = 1_000_000
@@ -277,6 +277,7 @@ class Analyzer:
                 raise TextTooLongError(
                     f"text of {len(text):,} characters exceeds the limit of {self.max_chars:,}"
                 )
+            check_unicode(text, "text")
         tokenized = self.encoder.encode_batch(list(texts))
         plans = [
             plan_windows(len(t), self.config.window_tokens, self.config.stride) for t in tokenized

@@ -8,6 +8,7 @@ from unspin.schema.model import (
     SchemaError,
     Span,
     Summary,
+    check_unicode,
     parse_date,
 )
 from unspin.schema.sentences import sentence_spans
@@ -20,6 +21,7 @@ __all__ = [
     "SchemaError",
     "Span",
     "Summary",
+    "check_unicode",
     "parse_date",
     "sentence_spans",
 ]

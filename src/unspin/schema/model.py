@@ -7,6 +7,7 @@ Unicode code points. JSON carries the same indices, so a span survives any round
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +21,23 @@ SCHEMA_VERSION = "unspin.analysis/1"
 
 class SchemaError(ValueError):
     """Raised when data does not fit unspin's data model (bad offsets, wrong types, ...)."""
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_unicode(value: str, what: str) -> None:
+    """Raise SchemaError when ``value`` holds a lone UTF-16 surrogate.
+
+    JSON's ``"\\ud800"`` escapes produce such strings: they are not valid Unicode, cannot be
+    written as UTF-8, and the tokenizer refuses them.
+    """
+    found = _SURROGATE.search(value)
+    if found:
+        raise SchemaError(
+            f"{what} has an unpaired UTF-16 surrogate at character {found.start()}: "
+            "not valid Unicode"
+        )
 
 
 @dataclass(frozen=True, order=True)
@@ -87,6 +105,12 @@ class Document:
             raise SchemaError(f"document {self.id!r}: text must be a string")
         if not isinstance(self.id, str) or not self.id:
             raise SchemaError("document id must be a non-empty string")
+        check_unicode(self.id, "document id")
+        check_unicode(self.text, f"document {self.id!r}: text")
+        for name in ("title", "source", "url", "language", "author"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                check_unicode(value, f"document {self.id!r}: {name}")
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -60,6 +60,9 @@ class TrainConfig:
     warmup_share: float = 0.06
     weight_decay: float = 0.01
     span_loss_weight: float = 0.5
+    propaganda_loss_share: float | None = None
+    """Share of the token loss given to the technique-agnostic channel (the rest is split
+    evenly over the technique channels); None weighs all channels equally."""
     max_pos_weight: float = 8.0
     threads: int = 2
     quantize: bool = True
@@ -106,6 +109,7 @@ def train(config: TrainConfig, log: Log = print) -> Path:
 
     model = SpanTagger.from_pretrained(encoder_path, len(channels), len(techniques))
     pos_weight = _positive_weights(examples, config.max_pos_weight)
+    channel_weights = _channel_weights(len(channels), config.propaganda_loss_share)
     steps_per_epoch = math.ceil(len(examples) / config.batch_size)
     total_steps = config.max_steps or steps_per_epoch * config.epochs
     optimizer = torch.optim.AdamW(
@@ -134,7 +138,14 @@ def train(config: TrainConfig, log: Log = print) -> Path:
         model.train()
         losses = []
         for batch in _batches(examples, config.batch_size, rng):
-            loss = _loss(model, batch, text_encoder.pad_id, pos_weight, config.span_loss_weight)
+            loss = _loss(
+                model,
+                batch,
+                text_encoder.pad_id,
+                pos_weight,
+                channel_weights,
+                config.span_loss_weight,
+            )
             loss.backward()  # type: ignore[no-untyped-call]
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
@@ -222,6 +233,17 @@ def _positive_weights(examples: list[Example], cap: float) -> torch.Tensor:
     return torch.tensor(np.clip(ratio, 1.0, cap), dtype=torch.float32)
 
 
+def _channel_weights(n_channels: int, propaganda_share: float | None) -> torch.Tensor:
+    """Per-channel token-loss weights summing to 1; channel 0 is the technique-agnostic one."""
+    if propaganda_share is None:
+        return torch.full((n_channels,), 1.0 / n_channels)
+    if not 0.0 < propaganda_share < 1.0 or n_channels < 2:
+        raise ValueError("propaganda_loss_share must lie strictly between 0 and 1")
+    weights = torch.full((n_channels,), (1.0 - propaganda_share) / (n_channels - 1))
+    weights[0] = propaganda_share
+    return weights
+
+
 def _batches(examples: list[Example], size: int, rng: random.Random) -> list[list[Example]]:
     """Shuffled batches of similar-length windows (less padding, same data every epoch)."""
     order = examples[:]
@@ -240,6 +262,7 @@ def _loss(
     batch: list[Example],
     pad_id: int,
     pos_weight: torch.Tensor,
+    channel_weights: torch.Tensor,
     span_weight: float,
 ) -> torch.Tensor:
     ids, mask = pad_batch([e.input_ids for e in batch], pad_id)
@@ -251,9 +274,12 @@ def _loss(
         targets[row, :n] = example.token_targets
         token_mask[row, 1 : n - 1] = 1.0
     logits, hidden = model(torch.from_numpy(ids), torch.from_numpy(mask))
-    per_token = F.binary_cross_entropy_with_logits(
-        logits, torch.from_numpy(targets), pos_weight=pos_weight, reduction="none"
-    ).mean(dim=-1)
+    per_token = (
+        F.binary_cross_entropy_with_logits(
+            logits, torch.from_numpy(targets), pos_weight=pos_weight, reduction="none"
+        )
+        @ channel_weights
+    )
     weights = torch.from_numpy(token_mask)
     loss = (per_token * weights).sum() / weights.sum().clamp(min=1.0)
     spans = [(row, a, b) for row, e in enumerate(batch) for a, b in e.span_tokens]

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, field_validator
 
 import unspin
 from unspin.cli.techniques import techniques_as_json
-from unspin.schema import Analysis, Document
+from unspin.schema import Analysis, Document, check_unicode
 from unspin.web.runner import AnalysisTimeout, Runner
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -18,6 +18,7 @@ router = APIRouter(prefix="/api", tags=["api"])
 def _not_blank(text: str) -> str:
     if not text.strip():
         raise ValueError("text is empty")
+    check_unicode(text, "text")
     return text
 
 

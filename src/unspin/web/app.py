@@ -9,6 +9,7 @@ from typing import Any
 
 import anyio
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -76,6 +77,7 @@ def create_app(
         )
         return response
 
+    app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_middleware(HeadAsGet)
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -86,6 +88,13 @@ def create_app(
     app.mount("/static/swagger-ui", swagger_ui, name="swagger-ui")
     app.mount("/static", StaticFiles(packages=[("unspin.web", "static")]), name="static")
     return app
+
+
+async def _validation_error(request: Request, error: Exception) -> Response:
+    """A 422 that names what is wrong without echoing the request's (hostile) input back."""
+    assert isinstance(error, RequestValidationError)
+    detail = [{k: e[k] for k in ("loc", "msg", "type") if k in e} for e in error.errors()]
+    return JSONResponse({"detail": detail}, 422)
 
 
 class HeadAsGet:

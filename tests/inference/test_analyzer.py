@@ -11,7 +11,7 @@ import pytest
 from unspin import Analysis, Analyzer, Document, analyze
 from unspin.inference.analyzer import TextTooLongError, TokenOutputs
 from unspin.inference.model_folder import Decoding
-from unspin.schema import SchemaError
+from unspin.schema import SchemaError, in_reading_order
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +112,17 @@ def test_too_long_text_is_refused_with_a_clear_error() -> None:
     small = Analyzer(max_chars=100)
     with pytest.raises(TextTooLongError, match="exceeds the limit of 100"):
         small.analyze("x" * 101)
+
+
+def test_spans_come_in_reading_order(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze(
+        "These corrupt, treacherous liars in Washington are destroying our beloved country, "
+        "and only fools believe their lies. Make America great again!"
+    )
+    assert len(analysis.spans) >= 2
+    assert analysis.spans == in_reading_order(analysis.spans)
+    again = Analysis.from_json(analysis.to_json())
+    assert again.spans == analysis.spans
 
 
 def test_lone_surrogate_is_refused_with_a_clear_error(analyzer: Analyzer) -> None:

@@ -8,6 +8,7 @@ import pytest
 from unspin.inference.decode import (
     calibrate,
     char_range,
+    complete_phrase,
     has_content,
     line_breaks,
     shift_threshold,
@@ -111,3 +112,27 @@ def test_spans_of_function_words_alone_have_no_content() -> None:
     assert has_content("our glorious")
     assert has_content("traitors!")
     assert not has_content("!!")
+    assert not has_content("even")
+
+
+def _completed(text: str, fragment: str) -> str:
+    start = text.index(fragment)
+    first, last = complete_phrase(text, start, start + len(fragment))
+    return text[first:last]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "expected"),
+    [
+        ("They keep lying to you, again.", "lying to", "lying to you"),
+        ("The enemies of freedom rise.", "enemies of", "enemies of freedom"),
+        ("He left the. Then he came back.", "left the", "left the"),  # clause ended
+        ("A fight for\nall of us.", "A fight for", "A fight for"),  # line ended
+        ("They lied to us.", "lied to us", "lied to us"),  # ends on a pronoun: kept
+        ('He called it "a hoax" twice.', '"a hoax', '"a hoax"'),
+        ('He said "no" and "yes" today.', '"no" and "yes', '"no" and "yes'),
+        ("Shame on them", "Shame on them", "Shame on them"),
+    ],
+)
+def test_complete_phrase_does_not_stop_mid_phrase(text: str, fragment: str, expected: str) -> None:
+    assert _completed(text, fragment) == expected

@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from unspin.schema import Analysis, Span
+from unspin.schema import Analysis, Span, in_reading_order
 from unspin.taxonomy import UnknownTechniqueError, display_name, get_technique
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -42,11 +42,6 @@ def technique_color(name: str) -> str:
 
 def superscript(number: int) -> str:
     return str(number).translate(_SUPERSCRIPT)
-
-
-def ordered_spans(analysis: Analysis) -> list[Span]:
-    """Spans in reading order (start, then longer first); their 1-based index is their number."""
-    return sorted(analysis.spans, key=lambda s: (s.start, -s.end, s.technique))
 
 
 def highlighted_text(text: str, spans: list[Span]) -> Text:
@@ -95,7 +90,7 @@ def span_table(text: str, spans: list[Span]) -> Table:
 def render_analysis(analysis: Analysis) -> RenderableType:
     """Everything ``unspin analyze`` shows for one analysis."""
     document = analysis.document
-    spans = ordered_spans(analysis)
+    spans = in_reading_order(analysis.spans)
     summary = analysis.summary()
     title = escape(printable(document.title or document.id))
     parts: list[RenderableType] = [highlighted_text(document.text.rstrip(), spans), Text()]
@@ -119,7 +114,6 @@ def print_analyses(analyses: list[Analysis], console: Console) -> None:
 
 __all__ = [
     "highlighted_text",
-    "ordered_spans",
     "print_analyses",
     "printable",
     "render_analysis",

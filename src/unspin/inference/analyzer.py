@@ -15,6 +15,7 @@ import numpy as np
 from unspin.inference.decode import (
     calibrate,
     char_range,
+    complete_phrase,
     has_content,
     line_breaks,
     shift_threshold,
@@ -24,7 +25,7 @@ from unspin.inference.decode import (
 from unspin.inference.model_folder import Decoding, ModelConfig, resolve_model_dir
 from unspin.inference.span_features import N_SURFACE_FEATURES, surface_features
 from unspin.inference.windows import TextEncoder, TokenizedText, Window, pad_batch, plan_windows
-from unspin.schema import Analysis, Document, ModelInfo, Span, check_unicode
+from unspin.schema import Analysis, Document, ModelInfo, Span, check_unicode, in_reading_order
 
 DEFAULT_THRESHOLD = 0.5
 MAX_TEXT_CHARS = 1_000_000
@@ -164,8 +165,7 @@ class Analyzer:
                 spans.append(Span(start, end, self.config.techniques[index], score))
         if settings.technique_threshold < 1.0:
             spans += self._nested_technique_spans(text, out, core, settings, breaks, spans)
-        spans.sort(key=lambda s: (s.start, s.end, s.technique))
-        return spans
+        return in_reading_order(spans)
 
     def detect_spans(
         self,
@@ -333,6 +333,7 @@ def _scored_ranges(
     for first, stop in span_runs(scores, core, extend, max_gap, breaks):
         start, end = char_range(text, out.tokens, first, stop - 1)
         if start < end and has_content(text[start:end]):
+            start, end = complete_phrase(text, start, end)
             ranges.append((start, end, float(np.clip(scores[first:stop].max(), 0.0, 1.0))))
     return ranges
 

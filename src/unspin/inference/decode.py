@@ -12,6 +12,13 @@ from unspin.inference.windows import TokenizedText
 _EPS = 1e-6
 _LEADING_PUNCTUATION = frozenset(",.;:)]}")
 _WORDS = re.compile(r"[\w'’]+")
+_QUOTES = frozenset('"“”')
+_CLAUSE_END = re.compile(r"[.!?;:\n]")
+_CONNECTING_WORD_LIST = """
+    the a an and or but nor of to in on at for from by with as into than that which who
+    is are was were be been
+"""
+_CONNECTING_WORDS = frozenset(_CONNECTING_WORD_LIST.split())
 
 
 def calibrate(probabilities: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
@@ -49,6 +56,29 @@ def char_range(text: str, tokens: TokenizedText, first: int, last: int) -> tuple
     while start > 0 and _in_word(text[start - 1]) and _in_word(text[start]):
         start -= 1
     while end < len(text) and _in_word(text[end]) and _in_word(text[end - 1]):
+        end += 1
+    return start, end
+
+
+def complete_phrase(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` widened so that it does not stop mid-phrase.
+
+    A span ending on a connecting word ("lying to", "the enemies of") takes the next word too,
+    unless a line or clause ends in between; a span opened by a quotation mark takes the
+    closing one right after it.
+    """
+    words = list(_WORDS.finditer(text, start, end))
+    last = words[-1] if words else None
+    if last is not None and last.end() == end and last.group().lower() in _CONNECTING_WORDS:
+        following = _WORDS.search(text, end, min(len(text), end + 40))
+        if following and not _CLAUSE_END.search(text, end, following.start()):
+            end = following.end()
+    if (
+        text[start] in _QUOTES
+        and end < len(text)
+        and text[end] in _QUOTES
+        and not _QUOTES.intersection(text[start + 1 : end])
+    ):
         end += 1
     return start, end
 
@@ -123,6 +153,7 @@ _FUNCTION_WORD_LIST = """
     have has had will would shall should can could may might must not no our ours we us you
     your yours he him his she her hers they them their theirs i me my mine who whom whose which
     what when where why how all any some each every both either neither one own very just too
+    even
     also only if because while though although up down out over under again
 """
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())

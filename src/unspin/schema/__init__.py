@@ -9,6 +9,7 @@ from unspin.schema.model import (
     Span,
     Summary,
     check_unicode,
+    in_reading_order,
     parse_date,
 )
 from unspin.schema.sentences import sentence_spans
@@ -22,6 +23,7 @@ __all__ = [
     "Span",
     "Summary",
     "check_unicode",
+    "in_reading_order",
     "parse_date",
     "sentence_spans",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -84,6 +85,14 @@ class Span:
             raise SchemaError(f"span is missing field {missing}") from None
         except TypeError as error:
             raise SchemaError(f"span has a field of the wrong type: {error}") from None
+
+
+def in_reading_order(spans: Iterable[Span]) -> list[Span]:
+    """``spans`` by start, the longer first where two start together, then by technique.
+
+    The order of an analysis's spans everywhere: JSON, the terminal's numbers, the web page.
+    """
+    return sorted(spans, key=lambda s: (s.start, -s.end, s.technique))
 
 
 @dataclass

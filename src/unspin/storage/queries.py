@@ -11,7 +11,7 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import Engine, Select, func, select, text
 from sqlalchemy.orm import Session
 
-from unspin.schema import Analysis, ModelInfo, Span
+from unspin.schema import Analysis, ModelInfo, Span, in_reading_order
 from unspin.storage.db import is_postgres
 from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow
 
@@ -479,12 +479,8 @@ def load_analysis(
         )
         if row is None or analysis_id is None:
             return None
-        spans = [
-            Span(s.start, s.end, s.technique, s.score)
-            for s in session.scalars(
-                select(SpanRow).where(SpanRow.analysis_id == analysis_id).order_by(SpanRow.start)
-            )
-        ]
+        rows = session.scalars(select(SpanRow).where(SpanRow.analysis_id == analysis_id))
+        spans = in_reading_order(Span(s.start, s.end, s.technique, s.score) for s in rows)
         document = row.to_document()
     return Analysis(document, spans, model)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from unspin.schema import Analysis, ModelInfo, sentence_spans
+from unspin.schema import Analysis, ModelInfo, in_reading_order, sentence_spans
 from unspin.taxonomy import TECHNIQUES, UnknownTechniqueError, display_name, get_technique
 from unspin.web.segments import Line, Segment, segment_lines
 
@@ -130,7 +130,7 @@ def analysis_view(
     """Prepare ``analysis`` for drawing; spans scored below ``threshold`` start hidden."""
     document = analysis.document
     text = document.text
-    spans = sorted(analysis.spans, key=lambda s: (s.start, -s.end, s.technique))
+    spans = in_reading_order(analysis.spans)
     views = [
         SpanView(
             index=i,

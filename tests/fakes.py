@@ -29,7 +29,7 @@ class FakeAnalyzer:
     """Finds fixed phrases; classifies a span by its length (even: Doubt, odd: Slogans)."""
 
     threshold = 0.5
-    info = ModelInfo("fake-model", "0.0-test")
+    info = ModelInfo("fake-model", "0.0-test", "fake-patterns-1")
 
     def analyze(self, item: str | Document, /, threshold: float | None = None) -> Analysis:
         return self.analyze_batch([item], threshold=threshold)[0]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -123,6 +125,24 @@ def test_spans_come_in_reading_order(analyzer: Analyzer) -> None:
     assert analysis.spans == in_reading_order(analysis.spans)
     again = Analysis.from_json(analysis.to_json())
     assert again.spans == analysis.spans
+
+
+def test_fingerprint_follows_weights_and_decoding_not_scores(
+    analyzer: Analyzer, tmp_path: Path
+) -> None:
+    fingerprint = analyzer.info.fingerprint
+    assert fingerprint and len(fingerprint) == 16
+    config = analyzer.config
+    folder = analyzer.folder
+    assert replace(config, metrics={"dev": 0.1}).fingerprint(folder) == fingerprint
+    retuned = replace(config, decoding=replace(config.decoding, max_gap=9))
+    assert retuned.fingerprint(folder) != fingerprint
+    copy = tmp_path / "model"
+    shutil.copytree(folder, copy)
+    assert config.fingerprint(copy) == fingerprint
+    head = np.load(copy / config.span_head_file)
+    np.savez(copy / config.span_head_file, weight=head["weight"] * 1.01, bias=head["bias"])
+    assert config.fingerprint(copy) != fingerprint
 
 
 def test_lone_surrogate_is_refused_with_a_clear_error(analyzer: Analyzer) -> None:

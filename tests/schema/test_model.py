@@ -31,6 +31,15 @@ def test_analysis_json_round_trip_keeps_offsets(pieces: list[str], data: st.Data
     assert back.spans[0].text_in(back.document.text) == text[start:end]
 
 
+def test_model_fingerprint_survives_json_and_is_left_out_when_unknown() -> None:
+    document = Document("1", "text")
+    marked = Analysis(document, [], ModelInfo("m", "1", "0123abcd"))
+    assert Analysis.from_json(marked.to_json()).model == ModelInfo("m", "1", "0123abcd")
+    plain = Analysis(document, [], ModelInfo("m", "1"))
+    assert "fingerprint" not in plain.to_dict()["model"]
+    assert Analysis.from_json(plain.to_json()).model.fingerprint is None
+
+
 def test_serialised_form_is_versioned_and_carries_span_text() -> None:
     text = "Crooked 👋🏽 politicians!"
     analysis = Analysis(Document("1", text), [Span(0, 7, "Name_Calling,Labeling", 0.9)], MODEL)

@@ -28,8 +28,8 @@ PATTERNS: tuple[tuple[str, str, float], ...] = (
 class PhraseAnalyzer:
     """Finds fixed phrases (case-insensitive); counts the documents it analysed."""
 
-    def __init__(self, version: str = "1") -> None:
-        self.info = ModelInfo("phrase-model", version)
+    def __init__(self, version: str = "1", fingerprint: str | None = "phrases-1") -> None:
+        self.info = ModelInfo("phrase-model", version, fingerprint)
         self.analysed = 0
 
     def analyze_batch(self, items: Iterable[Document]) -> list[Analysis]:

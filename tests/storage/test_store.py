@@ -16,7 +16,7 @@ from storage.corpus_files import write_jsonl, write_mixed
 from unspin.schema import Analysis, Document
 from unspin.storage.db import database_url, open_engine
 from unspin.storage.export import document_records, span_records, stats_records, write_records
-from unspin.storage.ingest import ingest
+from unspin.storage.ingest import ModelMismatchError, ingest
 from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow
 from unspin.storage.plots import plot_stats
 from unspin.storage.queries import Filters, examples, models, search, stats
@@ -87,6 +87,55 @@ def test_new_model_version_adds_analysis_beside_old(db_url: str, tmp_path: Path)
     assert (documents, analyses) == (6, 12)
     assert [(m.version, n) for m, n in models(engine)] == [("1", 6), ("2", 6)]
     engine.dispose()
+
+
+def test_another_model_under_a_stored_name_and_version_is_refused(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "docs.jsonl"
+    write_jsonl(path, 6)
+    engine = open_engine(db_url)
+    ingest([path], engine, PhraseAnalyzer("1"))
+    before = _counts(db_url)
+    retrained = PhraseAnalyzer("1", fingerprint="phrases-2")
+    with pytest.raises(
+        ModelMismatchError, match="fingerprint phrases-1; this model's is phrases-2"
+    ):
+        ingest([path], engine, retrained)
+    assert retrained.analysed == 0
+    assert _counts(db_url) == before
+    again = ingest([path], engine, PhraseAnalyzer("1"))
+    assert again.already_analysed == 6
+    unknown = ingest([path], engine, PhraseAnalyzer("1", fingerprint=None))
+    assert unknown.already_analysed == 6, "a model without a fingerprint is not checked"
+    engine.dispose()
+
+
+def test_a_store_from_the_first_schema_is_upgraded_in_place(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from unspin.storage.db import MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = open_engine(url, migrate=False)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.exec_driver_sql(
+            "INSERT INTO documents (content_hash, text, words, metadata) "
+            "VALUES ('h', 'The traitors.', 2, '{}')"
+        )
+    engine.dispose()
+    path = tmp_path / "docs.jsonl"
+    write_jsonl(path, 3)
+    upgraded = open_engine(url)
+    summary = ingest([path], upgraded, PhraseAnalyzer("1"))
+    assert summary.added == 3
+    assert _counts(url)[0] == 4
+    upgraded.dispose()
 
 
 def test_mixed_directory_keeps_good_records_and_names_bad_ones(

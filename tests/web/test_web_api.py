@@ -20,7 +20,11 @@ def test_analyze_equals_analyzer(client: TestClient, fake: FakeAnalyzer) -> None
     body = response.json()
     assert body == response_dict(fake.analyze(EXAMPLE))
     assert body["spans"] and {"start", "end", "technique", "score", "text"} <= set(body["spans"][0])
-    assert body["model"] == {"name": "fake-model", "version": "0.0-test"}
+    assert body["model"] == {
+        "name": "fake-model",
+        "version": "0.0-test",
+        "fingerprint": "fake-patterns-1",
+    }
     assert 0 < body["summary"]["sentence_share"] <= 1
 
 
@@ -112,7 +116,11 @@ def test_techniques_and_health(client: TestClient) -> None:
     assert all(t["definition"] and t["color"].startswith("#") for t in techniques)
     health = client.get("/api/health").json()
     assert health["model_loaded"] is True
-    assert health["model"] == {"name": "fake-model", "version": "0.0-test"}
+    assert health["model"] == {
+        "name": "fake-model",
+        "version": "0.0-test",
+        "fingerprint": "fake-patterns-1",
+    }
     assert health["status"] == "ok" and health["version"]
 
 

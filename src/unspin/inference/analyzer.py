@@ -106,7 +106,9 @@ class Analyzer:
         head = np.load(self.folder / self.config.span_head_file)
         self._span_weight = head["weight"].astype(np.float32)
         self._span_bias = head["bias"].astype(np.float32)
-        self.info = ModelInfo(self.config.name, self.config.version)
+        self.info = ModelInfo(
+            self.config.name, self.config.version, self.config.fingerprint(self.folder)
+        )
 
     @property
     def techniques(self) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -86,6 +87,22 @@ class ModelConfig:
             return cls(**fields)
         except TypeError as error:
             raise ModelError(f"{path}: unexpected settings ({error})") from None
+
+    def fingerprint(self, folder: Path) -> str:
+        """A digest of the model files and the settings that decide its outputs.
+
+        Two folders with the same name and version but other weights or decoding settings
+        get different fingerprints; the scores in ``metrics`` do not count.
+        """
+        digest = hashlib.sha256()
+        settings = {k: v for k, v in asdict(self).items() if k != "metrics"}
+        digest.update(json.dumps(settings, sort_keys=True).encode("utf-8"))
+        for file in (self.onnx_file, self.tokenizer_file, self.span_head_file):
+            path = folder / file
+            if path.is_file():
+                with path.open("rb") as handle:
+                    digest.update(hashlib.file_digest(handle, "sha256").digest())
+        return digest.hexdigest()[:16]
 
     def require_files(self, folder: Path, onnx: bool = True) -> None:
         """Raise ModelError unless ``folder`` holds the files this config names."""

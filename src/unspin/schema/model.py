@@ -170,9 +170,15 @@ class ModelInfo:
 
     name: str
     version: str
+    fingerprint: str | None = None
+    """Digest of the weights, tokenizer and decoding settings: it tells apart two models
+    that carry the same name and version."""
 
     def to_dict(self) -> dict[str, str]:
-        return {"name": self.name, "version": self.version}
+        data = {"name": self.name, "version": self.version}
+        if self.fingerprint:
+            data["fingerprint"] = self.fingerprint
+        return data
 
 
 @dataclass(frozen=True)
@@ -254,7 +260,11 @@ class Analysis:
             return cls(
                 document=Document.from_dict(data["document"]),
                 spans=[Span.from_dict(s) for s in data["spans"]],
-                model=ModelInfo(name=str(model["name"]), version=str(model["version"])),
+                model=ModelInfo(
+                    name=str(model["name"]),
+                    version=str(model["version"]),
+                    fingerprint=str(model["fingerprint"]) if model.get("fingerprint") else None,
+                ),
             )
         except KeyError as missing:
             raise SchemaError(f"analysis is missing field {missing}") from None

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from unspin.formats.documents import DOCUMENT_SUFFIXES, STDIN, iter_documents
 from unspin.formats.errors import FormatError
 from unspin.schema import Analysis, Document, ModelInfo
 from unspin.storage.db import is_postgres
-from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow
+from unspin.storage.models import AnalysisRow, DocumentRow, ModelRow, SpanRow
 
 DEFAULT_BATCH = 32
 
@@ -122,6 +123,7 @@ def ingest(
     ``source`` names the source of every document read; ``on_batch`` is told how many
     records (good or bad) were handled since its last call (for progress).
     """
+    register_model(engine, analyzer.info)
     summary = IngestSummary()
     reported = 0
     for batch in _batches(_records(paths), batch_size, summary):
@@ -137,6 +139,39 @@ def ingest(
         with engine.begin() as connection:  # fresh planner statistics after a bulk load
             connection.exec_driver_sql("ANALYZE documents, analyses, spans")
     return summary
+
+
+class ModelMismatchError(ValueError):
+    """The store holds analyses by another model of the same name and version."""
+
+
+def register_model(engine: Engine, info: ModelInfo) -> None:
+    """Record ``info``'s fingerprint in the store, or refuse a model that is not the one stored.
+
+    Analyses are keyed by model name and version; a retrained model or other decoding settings
+    under the same name and version would otherwise be taken as "already analysed".
+    """
+    if info.fingerprint is None:
+        return
+    for attempt in range(2):
+        try:
+            with Session(engine) as session, session.begin():
+                row = session.get(ModelRow, (info.name, info.version))
+                if row is None:
+                    session.add(
+                        ModelRow(name=info.name, version=info.version, fingerprint=info.fingerprint)
+                    )
+                elif row.fingerprint != info.fingerprint:
+                    raise ModelMismatchError(
+                        f"this store holds analyses by another {info.name} {info.version} "
+                        f"(fingerprint {row.fingerprint}; this model's is {info.fingerprint}): "
+                        "its weights or decoding settings differ. Give your model its own name "
+                        "or version (unspin train --name/--version), or use another database."
+                    )
+            return
+        except IntegrityError:  # another process registered it first: check theirs
+            if attempt:
+                raise
 
 
 def _store_batch(

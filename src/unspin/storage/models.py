@@ -70,6 +70,17 @@ class DocumentRow(Base):
         )
 
 
+class ModelRow(Base):
+    """A model (name and version) whose analyses the store holds, with its fingerprint."""
+
+    __tablename__ = "models"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[str] = mapped_column(String(100), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class AnalysisRow(Base):
     """The analysis of one document by one model version."""
 

@@ -69,6 +69,9 @@ class SummaryOut(BaseModel):
 class ModelOut(BaseModel):
     name: str
     version: str
+    fingerprint: str | None = Field(
+        default=None, description="Digest of the model's weights and decoding settings."
+    )
 
 
 class AnalyzeResponse(BaseModel):

@@ -20,7 +20,7 @@ from unspin.inference.model_folder import ModelConfig
 from unspin.training.data import build_examples, default_techniques, load_ptc
 from unspin.training.export import FP32_FILE, export_onnx
 from unspin.training.model import SpanTagger
-from unspin.training.train import default_encoder_path
+from unspin.training.train import _channel_weights, default_encoder_path
 
 
 def test_train_command_writes_a_loadable_model_folder(tiny_ptc: Path, tmp_path: Path) -> None:
@@ -44,6 +44,8 @@ def test_train_command_writes_a_loadable_model_folder(tiny_ptc: Path, tmp_path: 
             "newsroom-tagger",
             "--version",
             "0.1.0-test",
+            "--propaganda-loss-share",
+            "0.3",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -53,9 +55,12 @@ def test_train_command_writes_a_loadable_model_folder(tiny_ptc: Path, tmp_path: 
     assert config.techniques == default_techniques()
     assert 0.0 < config.decoding.span_threshold < 1.0, "decoding tuned on the dev split"
     assert "test" in config.metrics and "si_f1" in config.metrics["test"]["overall"]
-    assert (output / "MODEL_CARD.md").read_text().startswith("# Model card")
+    card = (output / "MODEL_CARD.md").read_text()
+    assert card.startswith("# Model card")
+    assert "--propaganda-loss-share 0.3 --name newsroom-tagger --version 0.1.0-test" in card
     log = [json.loads(line) for line in (output / "runs.jsonl").read_text().splitlines()]
     assert log[-1]["config"]["max_steps"] == 2
+    assert log[-1]["config"]["propaganda_loss_share"] == 0.3
 
     analyzer = Analyzer(output)
     text = "The radical mayor and his corrupt cronies are destroying everything we love."
@@ -64,6 +69,17 @@ def test_train_command_writes_a_loadable_model_folder(tiny_ptc: Path, tmp_path: 
     for span in analysis.spans:
         assert 0 <= span.start < span.end <= len(text)
         assert span.technique in config.techniques
+
+
+def test_channel_weights_give_the_any_technique_channel_its_share() -> None:
+    equal = _channel_weights(5, None)
+    assert torch.allclose(equal, torch.full((5,), 0.2))
+    weighted = _channel_weights(5, 0.6)
+    assert weighted[0].item() == pytest.approx(0.6)
+    assert torch.allclose(weighted[1:], torch.full((4,), 0.1))
+    assert weighted.sum().item() == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="strictly between"):
+        _channel_weights(5, 1.0)
 
 
 def test_examples_label_tokens_inside_gold_spans(tiny_ptc: Path) -> None:

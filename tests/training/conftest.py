@@ -52,7 +52,11 @@ def _labels(article_id: str, text: str) -> list[tuple[str, int, int]]:
 @pytest.fixture
 def tiny_ptc(tmp_path: Path) -> Path:
     """A PTC split folder with ``train-articles/`` and per-article technique label files."""
-    root = tmp_path / "ptc"
+    return write_tiny_ptc(tmp_path / "ptc")
+
+
+def write_tiny_ptc(root: Path) -> Path:
+    """Write the tiny corpus as a PTC split folder at ``root``."""
     articles = root / "train-articles"
     labels = root / "train-labels-task2-technique-classification"
     articles.mkdir(parents=True)

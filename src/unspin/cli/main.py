@@ -39,6 +39,7 @@ COMMANDS: dict[str, CommandEntry] = {
     "export": CommandEntry("unspin.cli.corpus", "Export a corpus."),
     "plot": CommandEntry("unspin.cli.corpus", "Plot technique trends of a corpus."),
     "train": CommandEntry("unspin.cli.train", "Train a model from labelled data."),
+    "average": CommandEntry("unspin.cli.average", "Average the weights of trained models."),
 }
 
 

@@ -8,6 +8,14 @@ import click
 
 from unspin.cli.errors import missing_extra
 
+model_output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Model folder to write.",
+)
+
 
 @click.command("train")
 @click.option(
@@ -23,13 +31,7 @@ from unspin.cli.errors import missing_extra
     default=None,
     help="SemEval-2021 Task 6 folder: its training memes are added, its dev memes scored.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Model folder to write.",
-)
+@model_output_option
 @click.option("--epochs", type=int, default=7, show_default=True)
 @click.option("--batch-size", type=int, default=16, show_default=True)
 @click.option(

@@ -58,16 +58,7 @@ def write_model_card(folder: Path, model: ModelConfig, config: TrainConfig, spli
         "2020); SemEval-2021 Task 6 is 'free for general research use'.",
         "",
         "## Recipe",
-        f"`{_train_command(config)}` with: epochs {config.epochs}, batch {config.batch_size}, "
-        f"encoder lr "
-        f"{config.encoder_lr}, head lr {config.head_lr}, warm-up {config.warmup_share}, "
-        f"span-loss weight {config.span_loss_weight}, positive-class weights sqrt(neg/pos) capped "
-        f"at {config.max_pos_weight}, {_loss_shares(config)}, train stride {config.train_stride}. "
-        "Decoding tuned on dev "
-        "(SI F1 for the span settings, FLC F1 for the runner-up and technique-channel cuts); the "
-        "best epoch by dev "
-        "SI F1 + FLC F1 is kept. "
-        f"Trained on {platform.machine()} CPU in {metrics.get('train_seconds', '?')} s.",
+        _recipe(config, metrics),
         "",
         "## Scores (exported model, unspin's own `evaluate` metrics)",
         "",
@@ -147,16 +138,53 @@ def _decoding(model: ModelConfig) -> str:
     )
 
 
-def _train_command(config: TrainConfig) -> str:
+def _train_command(config: TrainConfig, output: str = "OUT") -> str:
     """The ``unspin train`` command line that reproduces ``config``."""
     parts = ["unspin train --ptc PTC_TRAIN"]
     if config.semeval2021:
         parts.append("--semeval2021 SEMEVAL2021")
-    parts.append(f"-o OUT --epochs {config.epochs}")
+    parts.append(f"-o {output} --epochs {config.epochs}")
     if config.propaganda_loss_share is not None:
         parts.append(f"--propaganda-loss-share {config.propaganda_loss_share}")
     parts.append(f"--name {config.name} --version {config.version}")
     return " ".join(parts)
+
+
+def _recipe(config: TrainConfig, metrics: dict[str, Any]) -> str:
+    """How the model was made: the training command(s) and the settings behind them."""
+    settings = (
+        f"batch {config.batch_size}, encoder lr {config.encoder_lr}, head lr {config.head_lr}, "
+        f"warm-up {config.warmup_share}, span-loss weight {config.span_loss_weight}, "
+        f"positive-class weights sqrt(neg/pos) capped at {config.max_pos_weight}, train stride "
+        f"{config.train_stride}; the best epoch by dev SI F1 + FLC F1 is kept"
+    )
+    tuning = (
+        "Decoding tuned on dev (SI F1 for the span settings, FLC F1 for the runner-up and "
+        "technique-channel cuts)."
+    )
+    runs = [_config_from(run) for run in config.extra.get("averaged", [])]
+    if not runs:
+        return (
+            f"`{_train_command(config)}`: epochs {config.epochs}, {_loss_shares(config)}, "
+            f"{settings}. {tuning} Trained on {platform.machine()} CPU in "
+            f"{metrics.get('train_seconds', '?')} s."
+        )
+    listed = "; ".join(
+        f"`{_train_command(run, f'OUT{i}')}` ({run.epochs} epochs, {_loss_shares(run)})"
+        for i, run in enumerate(runs, 1)
+    )
+    outputs = " ".join(f"OUT{i}" for i in range(1, len(runs) + 1))
+    return (
+        f"The weight average (a model soup) of {len(runs)} runs from the same encoder, seed and "
+        f"split: {listed}; averaged with `unspin average {outputs} -o OUT --name {config.name} "
+        f"--version {config.version}`. Shared settings: {settings}. {tuning}"
+    )
+
+
+def _config_from(run: dict[str, Any]) -> TrainConfig:
+    from unspin.training.train import TrainConfig
+
+    return TrainConfig(**{k: v for k, v in run.items() if k in TrainConfig.__dataclass_fields__})
 
 
 def _loss_shares(config: TrainConfig) -> str:

@@ -42,14 +42,19 @@ def export_onnx(
     )
     target = folder / MODEL_FILE
     if quantize:
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
+        quantize_model(fp32, target)
         log(f"exported {fp32.name} ({_mb(fp32)} MB) and int8 {target.name} ({_mb(target)} MB)")
     else:
         target.write_bytes(fp32.read_bytes())
         log(f"exported {target.name} ({_mb(target)} MB, fp32)")
     return target
+
+
+def quantize_model(fp32: Path, target: Path) -> None:
+    """Write ``target``: ``fp32`` with dynamic int8 weights (per channel)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
 
 
 def _mb(path: Path) -> float:

@@ -89,7 +89,7 @@ def train(config: TrainConfig, log: Log = print) -> Path:
     techniques = default_techniques()
     channels = channels_for(techniques)
 
-    split = _load_split(config)
+    split = load_split(config)
     extra_train = (
         load_semeval2021(Path(config.semeval2021), techniques, ["training_set_task2.txt"])
         if config.semeval2021
@@ -213,7 +213,8 @@ def finish_model_folder(
     _append_run_log(output, config, metrics)
 
 
-def _load_split(config: TrainConfig) -> Split:
+def load_split(config: TrainConfig) -> Split:
+    """The seeded train/dev/test split of ``config``'s PTC data."""
     pairs = load_ptc(Path(config.ptc))
     if config.limit_articles:
         pairs = sorted(pairs, key=lambda p: p[0].id)[: config.limit_articles]

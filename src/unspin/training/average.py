@@ -1,0 +1,133 @@
+"""Average the weights of several trained models into one (a "model soup").
+
+Models fine-tuned from the same encoder with the same seed stay close in weight space, so their
+mean is a model of its own that often beats each of them, at no extra inference cost. The
+models must share an architecture, labels, tokenizer and data split; the average is exported,
+quantised, tuned on dev and scored like a freshly trained model.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from unspin.inference.model_folder import ModelConfig, ModelError
+from unspin.training.export import FP32_FILE, MODEL_FILE, quantize_model
+from unspin.training.train import Log, TrainConfig, finish_model_folder, load_split
+
+TRAINING_CONFIG_FILE = "training_config.json"
+
+
+def average_models(
+    folders: Sequence[Path],
+    output: Path,
+    name: str | None = None,
+    version: str | None = None,
+    quantize: bool = True,
+    log: Log = print,
+) -> Path:
+    """Write the weight average of the models in ``folders`` to ``output``; returns it.
+
+    Each folder must hold what ``unspin train`` writes (fp32 ONNX, span head, tokenizer,
+    config and training config). The new model is named ``name`` and ``version`` (default:
+    those of the first model).
+    """
+    import onnx
+    from onnx import numpy_helper
+
+    if len(folders) < 2:
+        raise ModelError("averaging needs at least two models")
+    started = time.time()
+    configs = [_training_config(folder) for folder in folders]
+    models = [ModelConfig.load(folder) for folder in folders]
+    _check_compatible(folders, configs, models)
+    output.mkdir(parents=True, exist_ok=True)
+
+    graphs = [onnx.load(str(folder / FP32_FILE)) for folder in folders]
+    others = [{tensor.name: tensor for tensor in graph.graph.initializer} for graph in graphs[1:]]
+    for tensor in graphs[0].graph.initializer:
+        if tensor.data_type != onnx.TensorProto.FLOAT:
+            continue
+        arrays = [numpy_helper.to_array(tensor)]
+        for other, folder in zip(others, folders[1:], strict=True):
+            match = other.get(tensor.name)
+            if match is None or tuple(match.dims) != tuple(tensor.dims):
+                raise ModelError(f"{folder}: weights differ in shape from {folders[0]}")
+            arrays.append(numpy_helper.to_array(match))
+        mean = np.asarray(np.mean(arrays, axis=0, dtype=np.float64), dtype=np.float32)
+        tensor.CopyFrom(numpy_helper.from_array(mean, tensor.name))
+    onnx.save(graphs[0], str(output / FP32_FILE))
+    if quantize:
+        quantize_model(output / FP32_FILE, output / MODEL_FILE)
+    else:
+        shutil.copyfile(output / FP32_FILE, output / MODEL_FILE)
+
+    heads = [np.load(folder / models[0].span_head_file) for folder in folders]
+    np.savez(
+        output / models[0].span_head_file,
+        weight=np.mean([h["weight"] for h in heads], axis=0).astype(np.float32),
+        bias=np.mean([h["bias"] for h in heads], axis=0).astype(np.float32),
+    )
+    shutil.copyfile(folders[0] / models[0].tokenizer_file, output / models[0].tokenizer_file)
+
+    config = configs[0]
+    config.output = str(output)
+    config.name = name or config.name
+    config.version = version or config.version
+    config.quantize = quantize
+    config.extra = {**config.extra, "averaged": [_describe(c) for c in configs]}
+    model = models[0]
+    model.name, model.version, model.metrics = config.name, config.version, {}
+    model.save(output)
+    (output / TRAINING_CONFIG_FILE).write_text(
+        json.dumps(asdict(config), indent=2) + "\n", encoding="utf-8"
+    )
+    log(f"averaged {len(folders)} models into {output}")
+    seconds = round(time.time() - started, 1)
+    finish_model_folder(output, config, load_split(config), {"average_seconds": seconds}, log)
+    return output
+
+
+def _training_config(folder: Path) -> TrainConfig:
+    path = folder / TRAINING_CONFIG_FILE
+    if not path.is_file():
+        raise ModelError(f"{folder}: no {TRAINING_CONFIG_FILE} (not written by unspin train)")
+    if not (folder / FP32_FILE).is_file():
+        raise ModelError(f"{folder}: no {FP32_FILE} to average")
+    known = set(TrainConfig.__dataclass_fields__)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return TrainConfig(**{k: v for k, v in data.items() if k in known})
+
+
+def _check_compatible(
+    folders: Sequence[Path], configs: Sequence[TrainConfig], models: Sequence[ModelConfig]
+) -> None:
+    """Same labels, windows, tokenizer and data split; else averaging is meaningless."""
+    first, first_model = configs[0], models[0]
+    tokenizer = (folders[0] / first_model.tokenizer_file).read_bytes()
+    for folder, config, model in zip(folders[1:], configs[1:], models[1:], strict=True):
+        same = (
+            model.channels == first_model.channels
+            and model.techniques == first_model.techniques
+            and model.max_length == first_model.max_length
+            and (config.ptc, config.seed, config.dev_share, config.test_share)
+            == (first.ptc, first.seed, first.dev_share, first.test_share)
+            and (config.encoder, config.limit_articles) == (first.encoder, first.limit_articles)
+            and (folder / model.tokenizer_file).read_bytes() == tokenizer
+        )
+        if not same:
+            raise ModelError(
+                f"{folder} and {folders[0]} differ in labels, windows, tokenizer, encoder or "
+                "data split: only runs of one recipe family can be averaged"
+            )
+
+
+def _describe(config: TrainConfig) -> dict[str, object]:
+    """One averaged run's training config, kept in the new model's (the card shows each)."""
+    return {k: v for k, v in asdict(config).items() if k != "extra"}

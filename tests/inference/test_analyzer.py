@@ -59,6 +59,18 @@ def test_span_classifier_names_a_given_name_calling_span(analyzer: Analyzer) -> 
     assert 0.0 < span.score <= 1.0
 
 
+def test_technique_offsets_steer_the_span_classifier(analyzer: Analyzer) -> None:
+    text = "Only a brainwashed leftist snowflake would believe this report."
+    start = text.index("brainwashed")
+    position = [(start, start + len("brainwashed leftist snowflake"))]
+    (plain,) = analyzer.classify_spans(text, position)
+    offsets = [-20.0 if t == plain.technique else 0.0 for t in analyzer.config.techniques]
+    steered = Analyzer(threads=1)
+    steered.config.decoding = replace(steered.config.decoding, technique_bias=offsets)
+    (other,) = steered.classify_spans(text, position)
+    assert other.technique != plain.technique
+
+
 def test_a_span_given_twice_gets_two_different_techniques(analyzer: Analyzer) -> None:
     text = "They are destroying our country, and only we can stop them."
     first, second = analyzer.classify_spans(text, [(0, 31), (0, 31)])

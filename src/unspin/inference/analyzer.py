@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -154,7 +155,7 @@ class Analyzer:
         core = self.threshold if threshold is None else threshold
         breaks = line_breaks(text, out.tokens)
         found = self._detect(text, out, core, settings, breaks)
-        ranked = self._technique_probabilities(text, out, [(a, b) for a, b, _ in found])
+        ranked = self._technique_probabilities(text, out, [(a, b) for a, b, _ in found], settings)
         spans = []
         for (start, end, confidence), row in zip(found, ranked, strict=True):
             order = np.argsort(-row)
@@ -228,15 +229,11 @@ class Analyzer:
         most likely techniques, one per occurrence. ``out``: the text's token outputs (with
         hidden states) when already computed.
         """
-        seen: dict[tuple[int, int], int] = {}
-        labelled = []
-        for (start, end), ranked in zip(
-            spans, self.rank_span_techniques(text, spans, out), strict=True
-        ):
-            occurrence = seen.get((start, end), 0)
-            seen[(start, end)] = occurrence + 1
-            labelled.append(ranked[min(occurrence, len(ranked) - 1)])
-        return labelled
+        ranked = self.rank_span_techniques(text, spans, out)
+        return [
+            choices[min(rank, len(choices) - 1)]
+            for choices, rank in zip(ranked, occurrence_ranks(spans), strict=True)
+        ]
 
     def rank_span_techniques(
         self, text: str, spans: Sequence[tuple[int, int]], out: TokenOutputs | None = None
@@ -247,9 +244,8 @@ class Analyzer:
         if out is None:
             out = self.token_outputs([text], with_hidden=True)[0]
         ranked = []
-        for (start, end), row in zip(
-            spans, self._technique_probabilities(text, out, spans), strict=True
-        ):
+        probabilities = self._technique_probabilities(text, out, spans, self.config.decoding)
+        for (start, end), row in zip(spans, probabilities, strict=True):
             order = np.argsort(-row)
             ranked.append(
                 [Span(start, end, self.config.techniques[i], float(row[i])) for i in order]
@@ -257,9 +253,22 @@ class Analyzer:
         return ranked
 
     def _technique_probabilities(
-        self, text: str, out: TokenOutputs, spans: Sequence[tuple[int, int]]
+        self,
+        text: str,
+        out: TokenOutputs,
+        spans: Sequence[tuple[int, int]],
+        decoding: Decoding,
     ) -> np.ndarray:
         """The span classifier's probabilities, shape ``(len(spans), n_techniques)``."""
+        logits = self.technique_logits(text, out, spans)
+        if decoding.technique_bias:
+            logits = logits + np.asarray(decoding.technique_bias, np.float32)
+        return _softmax(logits)
+
+    def technique_logits(
+        self, text: str, out: TokenOutputs, spans: Sequence[tuple[int, int]]
+    ) -> np.ndarray:
+        """The span classifier's raw logits, shape ``(len(spans), n_techniques)``, no offsets."""
         if not spans:
             return np.zeros((0, len(self.config.techniques)), np.float32)
         features = np.stack(
@@ -270,7 +279,7 @@ class Analyzer:
                 for start, end in spans
             ]
         )
-        return _softmax(features @ self._span_weight + self._span_bias)
+        return np.asarray(features @ self._span_weight + self._span_bias, np.float32)
 
     def token_outputs(self, texts: Sequence[str], with_hidden: bool = False) -> list[TokenOutputs]:
         """Per-token probabilities (and hidden states) for each text."""
@@ -318,6 +327,16 @@ class Analyzer:
             hidden_mean = hidden_sums[i] / denominator if hidden_sums is not None else None
             results.append(TokenOutputs(tokens, probabilities.astype(np.float32), hidden_mean))
         return results
+
+
+def occurrence_ranks(keys: Sequence[Hashable]) -> list[int]:
+    """For each key, how often it came before: a span given k times gets its k-th choice."""
+    seen: Counter[Hashable] = Counter()
+    ranks = []
+    for key in keys:
+        ranks.append(seen[key])
+        seen[key] += 1
+    return ranks
 
 
 def _scored_ranges(

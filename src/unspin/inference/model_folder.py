@@ -36,6 +36,9 @@ class Decoding:
     max_gap: int = 0
     second_label: float = 1.0
     technique_threshold: float = 1.0
+    technique_bias: list[float] = field(default_factory=list)
+    """Logit offsets per technique added to the span classifier's output (empty: none); tuned
+    on dev so that its choice among techniques matches their validation frequencies."""
 
 
 @dataclass

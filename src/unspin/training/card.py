@@ -135,6 +135,18 @@ def _decoding(model: ModelConfig) -> str:
             if d.technique_threshold < 1.0
             else "no technique-channel spans"
         )
+        + _offsets(model)
+    )
+
+
+def _offsets(model: ModelConfig) -> str:
+    """The span classifier's tuned per-technique offsets, the non-zero ones."""
+    pairs = zip(model.techniques, model.decoding.technique_bias, strict=False)
+    shown = [f"{get_technique(t).display_name} {b:+.2f}" for t, b in pairs if b]
+    if not shown:
+        return ""
+    return "; span-classifier logit offsets per technique (tuned for TC on dev): " + ", ".join(
+        shown
     )
 
 

@@ -68,7 +68,7 @@ def test_average_is_the_mean_of_the_weights_and_a_working_model(
     assert "weight average (a model soup) of 2 runs" in card
     assert "--propaganda-loss-share 0.5" in card
     training = json.loads((output / "training_config.json").read_text())
-    assert [run["propaganda_loss_share"] for run in training["extra"]["averaged"]] == [None, 0.5]
+    assert [run["propaganda_loss_share"] for run in training["extra"]["averaged"]] == [0.3, 0.5]
     text = "The radical mayor and his corrupt cronies are destroying everything we love."
     assert Analyzer(output).analyze(text, threshold=0.0).spans
 

@@ -32,7 +32,7 @@ model_output_option = click.option(
     help="SemEval-2021 Task 6 folder: its training memes are added, its dev memes scored.",
 )
 @model_output_option
-@click.option("--epochs", type=int, default=7, show_default=True)
+@click.option("--epochs", type=int, default=9, show_default=True)
 @click.option("--batch-size", type=int, default=16, show_default=True)
 @click.option(
     "--max-steps", type=int, default=None, help="Stop after this many steps (smoke runs)."
@@ -56,15 +56,16 @@ model_output_option = click.option(
 @click.option(
     "--version",
     "model_version",
-    default="1.1.0",
+    default="1.2.0",
     show_default=True,
     help="Model version (the defaults reproduce the shipped model: give yours its own).",
 )
 @click.option(
     "--propaganda-loss-share",
     type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
-    default=None,
-    help="Share of the token loss for the any-technique channel (default: equal shares).",
+    default=0.3,
+    show_default=True,
+    help="Share of the token loss for the any-technique channel.",
 )
 @click.option("--no-quantize", is_flag=True, help="Ship fp32 weights instead of int8.")
 @click.option("--threads", type=int, default=2, show_default=True)

@@ -171,8 +171,8 @@ def _recipe(config: TrainConfig, metrics: dict[str, Any]) -> str:
         f"{config.train_stride}; the best epoch by dev SI F1 + FLC F1 is kept"
     )
     tuning = (
-        "Decoding tuned on dev (SI F1 for the span settings, FLC F1 for the runner-up and "
-        "technique-channel cuts)."
+        "Decoding tuned on dev (SI F1 for the span settings, TC micro-F1 for the span "
+        "classifier's per-technique offsets, FLC F1 for the runner-up and technique-channel cuts)."
     )
     runs = [_config_from(run) for run in config.extra.get("averaged", [])]
     if not runs:

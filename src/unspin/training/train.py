@@ -44,7 +44,7 @@ class TrainConfig:
     semeval2021: str | None = None
     encoder: str | None = None
     name: str = "unspin-minilm-ptc"
-    version: str = "1.1.0"
+    version: str = "1.2.0"
     seed: int = 13
     dev_share: float = 0.1
     test_share: float = 0.1
@@ -52,7 +52,7 @@ class TrainConfig:
     train_stride: int | None = None
     """Tokens between training windows; default three quarters of a window."""
     inference_stride: int | None = None
-    epochs: int = 7
+    epochs: int = 9
     max_steps: int | None = None
     batch_size: int = 16
     encoder_lr: float = 1e-4
@@ -60,7 +60,7 @@ class TrainConfig:
     warmup_share: float = 0.06
     weight_decay: float = 0.01
     span_loss_weight: float = 0.5
-    propaganda_loss_share: float | None = None
+    propaganda_loss_share: float | None = 0.3
     """Share of the token loss given to the technique-agnostic channel (the rest is split
     evenly over the technique channels); None weighs all channels equally."""
     max_pos_weight: float = 8.0

@@ -126,6 +126,11 @@ def _completed(text: str, fragment: str) -> str:
     [
         ("They keep lying to you, again.", "lying to", "lying to you"),
         ("The enemies of freedom rise.", "enemies of", "enemies of freedom"),
+        (
+            "An act of vandalism against every family.",
+            "vandalism against",
+            "vandalism against every",
+        ),
         ("He left the. Then he came back.", "left the", "left the"),  # clause ended
         ("A fight for\nall of us.", "A fight for", "A fight for"),  # line ended
         ("They lied to us.", "lied to us", "lied to us"),  # ends on a pronoun: kept

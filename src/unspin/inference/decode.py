@@ -16,7 +16,8 @@ _QUOTES = frozenset('"“”')
 _CLAUSE_END = re.compile(r"[.!?;:\n]")
 _CONNECTING_WORD_LIST = """
     the a an and or but nor of to in on at for from by with as into than that which who
-    is are was were be been
+    is are was were be been against about through between among toward towards upon within
+    without
 """
 _CONNECTING_WORDS = frozenset(_CONNECTING_WORD_LIST.split())
 

@@ -131,6 +131,9 @@ def _completed(text: str, fragment: str) -> str:
             "vandalism against",
             "vandalism against every",
         ),
+        ("To throw off the yoke of the inferior one.", "yoke of", "yoke of the inferior"),
+        ("Stop it and then of the a an to.", "Stop it and", "Stop it and then"),
+        ("Lies of the a an to the end.", "Lies of", "Lies of the a an"),  # at most three words
         ("He left the. Then he came back.", "left the", "left the"),  # clause ended
         ("A fight for\nall of us.", "A fight for", "A fight for"),  # line ended
         ("They lied to us.", "lied to us", "lied to us"),  # ends on a pronoun: kept

@@ -20,6 +20,7 @@ _CONNECTING_WORD_LIST = """
     without
 """
 _CONNECTING_WORDS = frozenset(_CONNECTING_WORD_LIST.split())
+_MAX_COMPLETION_WORDS = 3
 
 
 def calibrate(probabilities: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
@@ -64,16 +65,20 @@ def char_range(text: str, tokens: TokenizedText, first: int, last: int) -> tuple
 def complete_phrase(text: str, start: int, end: int) -> tuple[int, int]:
     """``[start, end)`` widened so that it does not stop mid-phrase.
 
-    A span ending on a connecting word ("lying to", "the enemies of") takes the next word too,
-    unless a line or clause ends in between; a span opened by a quotation mark takes the
-    closing one right after it.
+    A span ending on a connecting word ("lying to", "the enemies of") takes the following words
+    up to one that is not ("yoke of" becomes "yoke of the inferior"; at most
+    ``_MAX_COMPLETION_WORDS``), unless a line or clause ends in between; a span opened by a
+    quotation mark takes the closing one right after it.
     """
     words = list(_WORDS.finditer(text, start, end))
     last = words[-1] if words else None
-    if last is not None and last.end() == end and last.group().lower() in _CONNECTING_WORDS:
-        following = _WORDS.search(text, end, min(len(text), end + 40))
-        if following and not _CLAUSE_END.search(text, end, following.start()):
-            end = following.end()
+    for _ in range(_MAX_COMPLETION_WORDS):
+        if last is None or last.end() != end or last.group().lower() not in _CONNECTING_WORDS:
+            break
+        last = _WORDS.search(text, end, min(len(text), end + 40))
+        if last is None or _CLAUSE_END.search(text, end, last.start()):
+            break
+        end = last.end()
     if (
         text[start] in _QUOTES
         and end < len(text)

@@ -64,6 +64,18 @@ def test_char_range_widens_word_pieces_to_whole_words() -> None:
     assert possessive[slice(*char_range(possessive, pieces, 2, 4))] == "council's plan"
 
 
+def test_char_range_leaves_out_trailing_commas_colons_and_full_stops() -> None:
+    text = "Stop it, or else. Ask the U.S. now: go"
+    offsets = [(0, 4), (5, 7), (7, 8), (9, 11), (12, 16), (16, 17)]
+    offsets += [(18, 21), (22, 25), (26, 30), (31, 34), (34, 35), (36, 38)]
+    tokens = _tokens(text, offsets)
+    assert text[slice(*char_range(text, tokens, 0, 2))] == "Stop it"
+    assert text[slice(*char_range(text, tokens, 3, 5))] == "or else"
+    assert [text[a:b] for a, b in offsets[6:]] == ["Ask", "the", "U.S.", "now", ":", "go"]
+    assert text[slice(*char_range(text, tokens, 6, 8))] == "Ask the U.S."
+    assert text[slice(*char_range(text, tokens, 9, 10))] == "now"
+
+
 def test_char_range_leaves_out_leading_punctuation_and_empty_ranges_stay_empty() -> None:
     text = "Stop it, or else."
     tokens = _tokens(text, [(0, 4), (5, 7), (7, 8), (9, 11), (12, 16), (16, 17)])

@@ -11,6 +11,8 @@ from unspin.inference.windows import TokenizedText
 
 _EPS = 1e-6
 _LEADING_PUNCTUATION = frozenset(",.;:)]}")
+_TRAILING_PUNCTUATION = frozenset(",.;:")
+_INITIALISM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 _WORDS = re.compile(r"[\w'’]+")
 _QUOTES = frozenset('"“”')
 _CLAUSE_END = re.compile(r"[.!?;:\n]")
@@ -47,7 +49,9 @@ def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
 def char_range(text: str, tokens: TokenizedText, first: int, last: int) -> tuple[int, int]:
     """Characters covered by tokens ``first..last`` (inclusive), widened to whole words.
 
-    Punctuation that only closes the text before (a leading comma, full stop, bracket) is left out.
+    Punctuation that only closes the text before (a leading comma, full stop, bracket) is left
+    out, as is a trailing comma, colon, semicolon or full stop (not that of "U.S."): PTC's
+    annotators never end a span on one.
     """
     start = int(tokens.offsets[first, 0])
     end = int(tokens.offsets[last, 1])
@@ -59,6 +63,10 @@ def char_range(text: str, tokens: TokenizedText, first: int, last: int) -> tuple
         start -= 1
     while end < len(text) and _in_word(text[end]) and _in_word(text[end - 1]):
         end += 1
+    while end > start + 1 and (text[end - 1] in _TRAILING_PUNCTUATION or text[end - 1].isspace()):
+        if text[end - 1] == "." and _INITIALISM.search(text, start, end):
+            break
+        end -= 1
     return start, end
 
 

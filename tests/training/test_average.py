@@ -87,6 +87,8 @@ def test_models_of_different_recipes_or_one_model_are_refused(
         average_models([first, other], tmp_path / "out")
     with pytest.raises(ModelError, match="at least two"):
         average_models([first], tmp_path / "out")
+    with pytest.raises(ModelError, match="new folder"):
+        average_models([first, second], second)
     (other / FP32_FILE).unlink()
     with pytest.raises(ModelError, match=r"no model\.fp32\.onnx"):
         average_models([second, other], tmp_path / "out")

@@ -1,7 +1,8 @@
 """Average the weights of several trained models into one (a "model soup").
 
 Models fine-tuned from the same encoder with the same seed stay close in weight space, so their
-mean is a model of its own that often beats each of them, at no extra inference cost. The
+mean is a working model of its own, sometimes better than each, at no extra inference cost
+(measure it: the average is scored like any trained model). The
 models must share an architecture, labels, tokenizer and data split; the average is exported,
 quantised, tuned on dev and scored like a freshly trained model.
 """
@@ -43,6 +44,8 @@ def average_models(
 
     if len(folders) < 2:
         raise ModelError("averaging needs at least two models")
+    if output.resolve() in {folder.resolve() for folder in folders}:
+        raise ModelError(f"{output}: write the average to a new folder, not over a model")
     started = time.time()
     configs = [_training_config(folder) for folder in folders]
     models = [ModelConfig.load(folder) for folder in folders]

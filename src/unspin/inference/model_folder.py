@@ -87,9 +87,15 @@ class ModelConfig:
         fields = {k: v for k, v in data.items() if k in known}
         try:
             fields["decoding"] = Decoding(**fields.get("decoding", {}))
-            return cls(**fields)
+            config = cls(**fields)
         except TypeError as error:
             raise ModelError(f"{path}: unexpected settings ({error})") from None
+        offsets = config.decoding.technique_bias
+        if offsets and len(offsets) != len(config.techniques):
+            raise ModelError(
+                f"{path}: {len(offsets)} technique offsets for {len(config.techniques)} techniques"
+            )
+        return config
 
     def fingerprint(self, folder: Path) -> str:
         """A digest of the model files and the settings that decide its outputs.

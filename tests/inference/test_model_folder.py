@@ -1,0 +1,53 @@
+"""Model folders: broken or foreign ones are refused with a message that says what is wrong."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from unspin.inference import Analyzer
+from unspin.inference.model_folder import CONFIG_FILE, DEFAULT_MODEL_DIR, ModelConfig, ModelError
+
+
+def _folder_with(tmp_path: Path, change: dict[str, Any]) -> Path:
+    folder = tmp_path / "model"
+    shutil.copytree(DEFAULT_MODEL_DIR, folder)
+    config = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
+    for key, value in change.items():
+        if key == "decoding":
+            config["decoding"].update(value)
+        else:
+            config[key] = value
+    (folder / CONFIG_FILE).write_text(json.dumps(config), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"format": "other/9"}, "unknown model format"),
+        ({"decoding": {"sharpness": 2}}, "unexpected settings"),
+        ({"decoding": {"technique_bias": [0.5, -0.5]}}, "2 technique offsets for 14 techniques"),
+    ],
+)
+def test_bad_configs_are_refused(tmp_path: Path, change: dict[str, Any], message: str) -> None:
+    with pytest.raises(ModelError, match=message):
+        ModelConfig.load(_folder_with(tmp_path, change))
+
+
+def test_missing_or_unreadable_folders_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="model folder not found"):
+        Analyzer(tmp_path / "nowhere")
+    with pytest.raises(ModelError, match="not a model folder"):
+        Analyzer(tmp_path)
+    (tmp_path / CONFIG_FILE).write_text("{", encoding="utf-8")
+    with pytest.raises(ModelError, match="invalid JSON"):
+        Analyzer(tmp_path)
+    folder = _folder_with(tmp_path, {})
+    (folder / "span_head.npz").unlink()
+    with pytest.raises(ModelError, match=r"span_head\.npz is missing"):
+        Analyzer(folder)

@@ -20,9 +20,13 @@ import numpy as np
 
 from unspin.inference.model_folder import ModelConfig, ModelError
 from unspin.training.export import FP32_FILE, MODEL_FILE, quantize_model
-from unspin.training.train import Log, TrainConfig, finish_model_folder, load_split
-
-TRAINING_CONFIG_FILE = "training_config.json"
+from unspin.training.train import (
+    TRAINING_CONFIG_FILE,
+    Log,
+    TrainConfig,
+    finish_model_folder,
+    load_split,
+)
 
 
 def average_models(
@@ -88,9 +92,7 @@ def average_models(
     model = models[0]
     model.name, model.version, model.metrics = config.name, config.version, {}
     model.save(output)
-    (output / TRAINING_CONFIG_FILE).write_text(
-        json.dumps(asdict(config), indent=2) + "\n", encoding="utf-8"
-    )
+    config.save(output)
     log(f"averaged {len(folders)} models into {output}")
     seconds = round(time.time() - started, 1)
     finish_model_folder(output, config, load_split(config), {"average_seconds": seconds}, log)
@@ -103,9 +105,7 @@ def _training_config(folder: Path) -> TrainConfig:
         raise ModelError(f"{folder}: no {TRAINING_CONFIG_FILE} (not written by unspin train)")
     if not (folder / FP32_FILE).is_file():
         raise ModelError(f"{folder}: no {FP32_FILE} to average")
-    known = set(TrainConfig.__dataclass_fields__)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return TrainConfig(**{k: v for k, v in data.items() if k in known})
+    return TrainConfig.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _check_compatible(

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from unspin.inference.model_folder import ModelConfig
-from unspin.taxonomy import get_technique
+from unspin.taxonomy import display_name
 
 if TYPE_CHECKING:
     from unspin.training.data import Split
@@ -98,10 +98,9 @@ def write_model_card(folder: Path, model: ModelConfig, config: TrainConfig, spli
     ]
     for name in model.techniques:
         lines.append(
-            f"| {get_technique(name).display_name} | {flc.get(name, 0.0):.3f} | "
-            f"{tc.get(name, 0.0):.3f} |"
+            f"| {display_name(name)} | {flc.get(name, 0.0):.3f} | {tc.get(name, 0.0):.3f} |"
         )
-    weak = [get_technique(n).display_name for n in model.techniques if flc.get(n, 0.0) < WEAK_F1]
+    weak = [display_name(n) for n in model.techniques if flc.get(n, 0.0) < WEAK_F1]
     lines += [
         "",
         "## What it is not good at",
@@ -142,7 +141,7 @@ def _decoding(model: ModelConfig) -> str:
 def _offsets(model: ModelConfig) -> str:
     """The span classifier's tuned per-technique offsets, the non-zero ones."""
     pairs = zip(model.techniques, model.decoding.technique_bias, strict=False)
-    shown = [f"{get_technique(t).display_name} {b:+.2f}" for t, b in pairs if b]
+    shown = [f"{display_name(t)} {b:+.2f}" for t, b in pairs if b]
     if not shown:
         return ""
     return "; span-classifier logit offsets per technique (tuned for TC on dev): " + ", ".join(
@@ -174,7 +173,9 @@ def _recipe(config: TrainConfig, metrics: dict[str, Any]) -> str:
         "Decoding tuned on dev (SI F1 for the span settings, TC micro-F1 for the span "
         "classifier's per-technique offsets, FLC F1 for the runner-up and technique-channel cuts)."
     )
-    runs = [_config_from(run) for run in config.extra.get("averaged", [])]
+    from unspin.training.train import TrainConfig
+
+    runs = [TrainConfig.from_dict(run) for run in config.extra.get("averaged", [])]
     if not runs:
         return (
             f"`{_train_command(config)}`: epochs {config.epochs}, {_loss_shares(config)}, "
@@ -191,12 +192,6 @@ def _recipe(config: TrainConfig, metrics: dict[str, Any]) -> str:
         f"split: {listed}; averaged with `unspin average {outputs} -o OUT --name {config.name} "
         f"--version {config.version}`. Shared settings: {settings}. {tuning}"
     )
-
-
-def _config_from(run: dict[str, Any]) -> TrainConfig:
-    from unspin.training.train import TrainConfig
-
-    return TrainConfig(**{k: v for k, v in run.items() if k in TrainConfig.__dataclass_fields__})
 
 
 def _loss_shares(config: TrainConfig) -> str:

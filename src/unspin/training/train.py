@@ -33,6 +33,7 @@ from unspin.training.data import (
 from unspin.training.model import SpanTagger
 
 Log = Callable[[str], None]
+TRAINING_CONFIG_FILE = "training_config.json"
 
 
 @dataclass
@@ -68,6 +69,17 @@ class TrainConfig:
     quantize: bool = True
     limit_articles: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        """A config from its saved form; keys this version does not know are ignored."""
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    def save(self, folder: Path) -> None:
+        """Write the config into the model folder ``folder``."""
+        (folder / TRAINING_CONFIG_FILE).write_text(
+            json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8"
+        )
 
 
 def default_encoder_path() -> Path:
@@ -174,9 +186,7 @@ def train(config: TrainConfig, log: Log = print) -> Path:
     from unspin.training.export import export_onnx
 
     export_onnx(model, output, quantize=config.quantize, log=log)
-    (output / "training_config.json").write_text(
-        json.dumps(asdict(config), indent=2) + "\n", encoding="utf-8"
-    )
+    config.save(output)
     seconds = round(time.time() - started, 1)
     finish_model_folder(output, config, split, {"history": history, "train_seconds": seconds}, log)
     log(f"model written to {output} ({seconds} s training and export)")

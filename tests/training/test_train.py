@@ -20,7 +20,7 @@ from unspin.inference.model_folder import ModelConfig
 from unspin.training.data import build_examples, default_techniques, load_ptc
 from unspin.training.export import FP32_FILE, export_onnx
 from unspin.training.model import SpanTagger
-from unspin.training.train import _channel_weights, default_encoder_path
+from unspin.training.train import _channel_weights, average_states, default_encoder_path
 
 
 def test_train_command_writes_a_loadable_model_folder(tiny_ptc: Path, tmp_path: Path) -> None:
@@ -57,7 +57,10 @@ def test_train_command_writes_a_loadable_model_folder(tiny_ptc: Path, tmp_path: 
     assert "test" in config.metrics and "si_f1" in config.metrics["test"]["overall"]
     card = (output / "MODEL_CARD.md").read_text()
     assert card.startswith("# Model card")
-    assert "--propaganda-loss-share 0.3 --name newsroom-tagger --version 0.1.0-test" in card
+    expected = (
+        "--propaganda-loss-share 0.3 --max-length 64 --name newsroom-tagger --version 0.1.0-test"
+    )
+    assert expected in card
     log = [json.loads(line) for line in (output / "runs.jsonl").read_text().splitlines()]
     assert log[-1]["config"]["max_steps"] == 2
     assert log[-1]["config"]["propaganda_loss_share"] == 0.3
@@ -125,3 +128,28 @@ def test_onnx_export_matches_torch(tmp_path: Path) -> None:
     # int8 weights approximate the encoder: same representation up to quantisation noise.
     correlation = np.corrcoef(q_hidden[real].ravel(), hidden.numpy()[real].ravel())[0, 1]
     assert correlation > 0.95
+
+
+def test_average_states_means_float_weights_and_keeps_integer_buffers() -> None:
+    first = {"weight": torch.tensor([1.0, 3.0]), "position_ids": torch.tensor([0, 1])}
+    second = {"weight": torch.tensor([3.0, 5.0]), "position_ids": torch.tensor([0, 1])}
+    mean = average_states([first, second])
+    assert torch.equal(mean["weight"], torch.tensor([2.0, 4.0]))
+    assert mean["position_ids"].dtype == torch.int64
+    assert torch.equal(mean["position_ids"], torch.tensor([0, 1]))
+    assert torch.equal(first["weight"], torch.tensor([1.0, 3.0])), "inputs untouched"
+
+
+def test_training_scores_the_mean_of_the_last_epochs(tiny_ptc: Path, tmp_path: Path) -> None:
+    output = tmp_path / "model"
+    arguments = ["--ptc", str(tiny_ptc), "-o", str(output), "--epochs", "2"]
+    arguments += ["--batch-size", "64", "--max-length", "64", "--average-last", "2"]
+    result = CliRunner().invoke(train_command, [*arguments, "--version", "0.1.0-test"])
+    assert result.exit_code == 0, result.output
+    log = [json.loads(line) for line in (output / "runs.jsonl").read_text().splitlines()]
+    epochs = [entry["epoch"] for entry in log[-1]["history"]]
+    assert epochs == [1, 2, "mean of last 2"]
+    assert "dev_si_f1" in log[-1]["history"][-1]
+    card = (output / "MODEL_CARD.md").read_text()
+    assert "--max-length 64 --average-last 2" in card
+    assert "mean weights of the last 2 epochs" in card

@@ -67,6 +67,13 @@ model_output_option = click.option(
     show_default=True,
     help="Share of the token loss for the any-technique channel.",
 )
+@click.option(
+    "--average-last",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Also try the mean weights of the last N epochs; kept if better on dev.",
+)
 @click.option("--no-quantize", is_flag=True, help="Ship fp32 weights instead of int8.")
 @click.option("--threads", type=int, default=2, show_default=True)
 def train_command(
@@ -83,6 +90,7 @@ def train_command(
     model_name: str,
     model_version: str,
     propaganda_loss_share: float | None,
+    average_last: int,
     no_quantize: bool,
     threads: int,
 ) -> None:
@@ -105,6 +113,7 @@ def train_command(
         name=model_name,
         version=model_version,
         propaganda_loss_share=propaganda_loss_share,
+        average_last=average_last,
         quantize=not no_quantize,
         threads=threads,
     )

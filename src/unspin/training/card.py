@@ -157,6 +157,10 @@ def _train_command(config: TrainConfig, output: str = "OUT") -> str:
     parts.append(f"-o {output} --epochs {config.epochs}")
     if config.propaganda_loss_share is not None:
         parts.append(f"--propaganda-loss-share {config.propaganda_loss_share}")
+    if config.max_length != 256:
+        parts.append(f"--max-length {config.max_length}")
+    if config.average_last:
+        parts.append(f"--average-last {config.average_last}")
     parts.append(f"--name {config.name} --version {config.version}")
     return " ".join(parts)
 
@@ -168,6 +172,12 @@ def _recipe(config: TrainConfig, metrics: dict[str, Any]) -> str:
         f"warm-up {config.warmup_share}, span-loss weight {config.span_loss_weight}, "
         f"positive-class weights sqrt(neg/pos) capped at {config.max_pos_weight}, train stride "
         f"{config.train_stride}; the best epoch by dev SI F1 + FLC F1 is kept"
+        + (
+            f" (or the mean weights of the last {config.average_last} epochs, when they score "
+            "higher)"
+            if config.average_last
+            else ""
+        )
     )
     tuning = (
         "Decoding tuned on dev (SI F1 for the span settings, TC micro-F1 for the span "

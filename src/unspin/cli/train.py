@@ -68,6 +68,20 @@ model_output_option = click.option(
     help="Share of the token loss for the any-technique channel.",
 )
 @click.option(
+    "--teacher",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Distil from this trained model folder (same channels and data split): its token "
+    "probabilities are blended into the targets.",
+)
+@click.option(
+    "--teacher-weight",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    default=0.5,
+    show_default=True,
+    help="Share of each token's target taken from the teacher.",
+)
+@click.option(
     "--average-last",
     type=click.IntRange(0),
     default=0,
@@ -96,6 +110,8 @@ def train_command(
     model_name: str,
     model_version: str,
     propaganda_loss_share: float | None,
+    teacher: str | None,
+    teacher_weight: float,
     average_last: int,
     resume: bool,
     no_quantize: bool,
@@ -103,6 +119,7 @@ def train_command(
 ) -> None:
     """Fine-tune a span tagger, tune its decoding, export ONNX and write a model folder."""
     try:
+        from unspin.training.distill import TeacherError
         from unspin.training.train import ResumeError, TrainConfig, train
     except ImportError as error:
         raise missing_extra("training", "train", error) from None
@@ -120,11 +137,13 @@ def train_command(
         name=model_name,
         version=model_version,
         propaganda_loss_share=propaganda_loss_share,
+        teacher=teacher,
+        teacher_weight=teacher_weight,
         average_last=average_last,
         quantize=not no_quantize,
         threads=threads,
     )
     try:
         train(config, log=lambda message: click.echo(message, err=True), resume=resume)
-    except ResumeError as error:
+    except (ResumeError, TeacherError) as error:
         raise UserError(error) from None

@@ -6,7 +6,7 @@ import platform
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from unspin.inference.model_folder import ModelConfig
+from unspin.inference.model_folder import ModelConfig, ModelError
 from unspin.taxonomy import display_name
 
 if TYPE_CHECKING:
@@ -159,6 +159,8 @@ def _train_command(config: TrainConfig, output: str = "OUT") -> str:
         parts.append(f"--propaganda-loss-share {config.propaganda_loss_share}")
     if config.max_length != 256:
         parts.append(f"--max-length {config.max_length}")
+    if config.teacher:
+        parts.append(f"--teacher TEACHER --teacher-weight {config.teacher_weight}")
     if config.average_last:
         parts.append(f"--average-last {config.average_last}")
     parts.append(f"--name {config.name} --version {config.version}")
@@ -178,6 +180,7 @@ def _recipe(config: TrainConfig, metrics: dict[str, Any]) -> str:
             if config.average_last
             else ""
         )
+        + _teacher(config)
     )
     tuning = (
         "Decoding tuned on dev (SI F1 for the span settings, TC micro-F1 for the span "
@@ -202,6 +205,18 @@ def _recipe(config: TrainConfig, metrics: dict[str, Any]) -> str:
         f"split: {listed}; averaged with `unspin average {outputs} -o OUT --name {config.name} "
         f"--version {config.version}`. Shared settings: {settings}. {tuning}"
     )
+
+
+def _teacher(config: TrainConfig) -> str:
+    """The distillation teacher, as the card names it."""
+    if not config.teacher:
+        return ""
+    try:
+        teacher = ModelConfig.load(Path(config.teacher))
+        named = f"{teacher.name} {teacher.version} ({teacher.base_encoder})"
+    except (ModelError, OSError):
+        named = Path(config.teacher).name
+    return f"; distilled from {named}, {config.teacher_weight:.0%} of each token target from it"
 
 
 def _loss_shares(config: TrainConfig) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,11 +94,17 @@ def build_examples(
     techniques: list[str],
     window_tokens: int,
     stride: int,
+    soft_targets: Sequence[np.ndarray] | None = None,
+    soft_weight: float = 0.0,
 ) -> list[Example]:
-    """Cut each document into windows and label every token with the techniques covering it."""
+    """Cut each document into windows and label every token with the techniques covering it.
+
+    With ``soft_targets`` (a teacher's probabilities per token and channel, one array per
+    document), a token's target is ``soft_weight`` of the teacher's and the rest the gold label.
+    """
     index = {t: i for i, t in enumerate(techniques)}
     examples = []
-    for document, spans in pairs:
+    for number, (document, spans) in enumerate(pairs):
         tokens = encoder.encode(document.text)
         if len(tokens) == 0:
             continue
@@ -111,6 +118,9 @@ def build_examples(
             targets[covered, 0] = 1.0
             targets[covered, 1 + index[span.technique]] = 1.0
             grouped.setdefault((span.start, span.end), set()).add(span.technique)
+        if soft_targets is not None:
+            soft = soft_targets[number]
+            targets = ((1.0 - soft_weight) * targets + soft_weight * soft).astype(np.float32)
         token_ranges = {key: np.flatnonzero((starts < key[1]) & (ends > key[0])) for key in grouped}
         for window in plan_windows(len(tokens), window_tokens, stride):
             span_tokens: list[tuple[int, int]] = []

@@ -31,6 +31,7 @@ from unspin.training.data import (
     load_semeval2021,
     split_by_article,
 )
+from unspin.training.distill import TeacherError, check_teacher, teacher_targets
 from unspin.training.model import SpanTagger
 
 Log = Callable[[str], None]
@@ -73,6 +74,11 @@ class TrainConfig:
     """Share of the token loss given to the technique-agnostic channel (the rest is split
     evenly over the technique channels); None weighs all channels equally."""
     max_pos_weight: float = 8.0
+    teacher: str | None = None
+    """A model folder (same channels, same data split) whose token probabilities are blended
+    into the token targets: distillation from a larger model."""
+    teacher_weight: float = 0.5
+    """Share of a token's target that comes from the teacher (the rest from the gold label)."""
     average_last: int = 0
     """Also score the mean weights of the last N epochs on dev, kept when they beat every
     single epoch (0: off)."""
@@ -129,8 +135,15 @@ def train(config: TrainConfig, log: Log = print, resume: bool = False) -> Path:
     window = config.max_length - 2
     config.train_stride = config.train_stride or window * 3 // 4
     config.inference_stride = config.inference_stride or window * 3 // 4
+    training_pairs = split.train + extra_train
     examples = build_examples(
-        split.train + extra_train, text_encoder, techniques, window, config.train_stride
+        training_pairs,
+        text_encoder,
+        techniques,
+        window,
+        config.train_stride,
+        _teacher_targets(config, channels, training_pairs, text_encoder, log),
+        config.teacher_weight,
     )
     log(f"training windows: {len(examples)}")
 
@@ -355,6 +368,29 @@ def _load_checkpoint(
 def _as_tuples(value: Any) -> Any:
     """``random.setstate`` wants the nested tuples ``getstate`` gave, whatever came back."""
     return tuple(_as_tuples(v) for v in value) if isinstance(value, list | tuple) else value
+
+
+def _teacher_targets(
+    config: TrainConfig,
+    channels: list[str],
+    pairs: list[tuple[Document, list[Span]]],
+    text_encoder: TextEncoder,
+    log: Log,
+) -> list[np.ndarray] | None:
+    """The teacher's probabilities on every student token of the training texts, if any."""
+    if not config.teacher:
+        return None
+    if not 0.0 < config.teacher_weight <= 1.0:
+        raise TeacherError("teacher_weight must lie in (0, 1]")
+    folder = Path(config.teacher)
+    check_teacher(folder, channels, asdict(config))
+    started = time.time()
+    texts = [document.text for document, _ in pairs]
+    targets = teacher_targets(
+        Analyzer(folder, threads=config.threads), texts, [text_encoder.encode(t) for t in texts]
+    )
+    log(f"teacher targets from {folder} for {len(texts)} texts ({time.time() - started:.0f} s)")
+    return targets
 
 
 def _seed_everything(seed: int) -> None:

@@ -1,0 +1,97 @@
+"""Soft token targets from a trained teacher model, to distil it into a smaller student.
+
+The teacher is any model folder written by ``unspin train`` with the same output channels, for
+example a larger encoder that is too slow to ship. Its tokens need not match the student's: its
+probabilities are spread over the characters each teacher token covers, and every student token
+takes the mean over its own characters.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from unspin.inference.analyzer import Analyzer
+from unspin.inference.windows import TokenizedText
+
+SPLIT_SETTINGS = ("ptc", "seed", "dev_share", "test_share", "limit_articles")
+"""What decides which articles a run trains on; teacher and student must agree on all of it."""
+
+
+class TeacherError(ValueError):
+    """A folder cannot serve as the teacher of a training run."""
+
+
+def check_teacher(folder: Path, channels: list[str], student_split: dict[str, object]) -> None:
+    """Refuse a teacher with other channels, or one that may have trained on the student's
+    dev or test articles (its scores there would leak into the student's)."""
+    analyzer_config = folder / "config.json"
+    training_config = folder / "training_config.json"
+    if not analyzer_config.is_file() or not training_config.is_file():
+        raise TeacherError(
+            f"{folder} is not a model folder written by unspin train "
+            "(config.json and training_config.json are needed)"
+        )
+    teacher_channels = json.loads(analyzer_config.read_text(encoding="utf-8")).get("channels")
+    if teacher_channels != channels:
+        raise TeacherError(f"the teacher in {folder} has other output channels than the student")
+    trained = json.loads(training_config.read_text(encoding="utf-8"))
+    differing = [k for k in SPLIT_SETTINGS if trained.get(k) != student_split.get(k)]
+    if "ptc" in differing and _same_articles(trained.get("ptc"), student_split.get("ptc")):
+        differing.remove("ptc")
+    if differing:
+        raise TeacherError(
+            f"the teacher in {folder} was trained on another split of the data "
+            f"({', '.join(differing)} differ): it may have seen the student's dev or test articles"
+        )
+
+
+def _same_articles(first: object, second: object) -> bool:
+    """Whether two PTC folders (given as paths, perhaps relative) hold the same article files."""
+    folders = [Path(str(folder)) for folder in (first, second)]
+    if not all(folder.is_dir() for folder in folders):
+        return False
+    names = [sorted(p.name for p in folder.rglob("*.txt")) for folder in folders]
+    return names[0] == names[1]
+
+
+def teacher_targets(
+    teacher: Analyzer, texts: Sequence[str], student_tokens: Sequence[TokenizedText]
+) -> list[np.ndarray]:
+    """The teacher's channel probabilities on each student token of each text."""
+    targets = []
+    for begin in range(0, len(texts), 8):
+        outputs = teacher.token_outputs(texts[begin : begin + 8])
+        for text, out, tokens in zip(
+            texts[begin : begin + 8], outputs, student_tokens[begin : begin + 8], strict=True
+        ):
+            targets.append(
+                on_student_tokens(len(text), out.tokens.offsets, out.probabilities, tokens.offsets)
+            )
+    return targets
+
+
+def on_student_tokens(
+    text_length: int,
+    teacher_offsets: np.ndarray,
+    teacher_probabilities: np.ndarray,
+    student_offsets: np.ndarray,
+) -> np.ndarray:
+    """Carry per-token probabilities from one tokenisation of a text to another.
+
+    Each character takes the probabilities of the teacher token covering it; each student token
+    the mean over its characters. Characters no teacher token covers (a character the teacher's
+    tokenizer dropped) count as zero.
+    """
+    channels = teacher_probabilities.shape[1]
+    per_character = np.zeros((text_length + 1, channels), np.float64)
+    for (start, end), row in zip(teacher_offsets, teacher_probabilities, strict=True):
+        per_character[start:end] = row
+    cumulative = np.vstack([np.zeros((1, channels)), np.cumsum(per_character, axis=0)])
+    starts, ends = student_offsets[:, 0], student_offsets[:, 1]
+    widths = np.maximum(ends - starts, 1)[:, None]
+    means = (cumulative[np.maximum(ends, starts + 1)] - cumulative[starts]) / widths
+    return np.asarray(means, np.float32)

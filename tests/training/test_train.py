@@ -212,7 +212,7 @@ def test_a_resumed_run_ends_with_the_weights_of_an_uninterrupted_one(
     assert [entry["epoch"] for entry in histories[1]] == [1, 2, "mean of last 2"]
 
 
-def test_resume_refuses_a_folder_without_checkpoint_or_with_other_settings(
+def test_resume_refuses_a_missing_checkpoint_or_other_settings_but_not_newer_ones(
     tiny_ptc: Path, tmp_path: Path
 ) -> None:
     output = tmp_path / "model"
@@ -228,3 +228,9 @@ def test_resume_refuses_a_folder_without_checkpoint_or_with_other_settings(
     assert result.exit_code == 1
     assert "other settings" in result.output and "seed" in result.output
     assert (output / CHECKPOINT_FILE).is_file(), "a refused resume leaves the checkpoint alone"
+
+    written_before_a_setting_existed = torch.load(output / CHECKPOINT_FILE, weights_only=True)
+    del written_before_a_setting_existed["config"]["teacher_weight"]
+    torch.save(written_before_a_setting_existed, output / CHECKPOINT_FILE)
+    train(_resumable_run(tiny_ptc, output), log=lambda _: None, resume=True)
+    assert not (output / CHECKPOINT_FILE).exists(), "a newer setting at its default resumes"

@@ -303,7 +303,8 @@ class _Progress:
 
 
 def _resumable_config(config: TrainConfig) -> dict[str, Any]:
-    """The settings a resumed run must share with the interrupted one."""
+    """The settings a resumed run must share with the interrupted one (a setting newer than the
+    checkpoint counts as its default)."""
     return {k: v for k, v in asdict(config).items() if k not in ("output", "threads")}
 
 
@@ -347,7 +348,8 @@ def _load_checkpoint(
         payload = torch.load(path, weights_only=True)
     except Exception as error:
         raise ResumeError(f"{path} is not a readable checkpoint: {error}") from None
-    saved, wanted = payload["config"], _resumable_config(config)
+    wanted = _resumable_config(config)
+    saved = {**_resumable_config(TrainConfig(ptc="", output="")), **payload["config"]}
     changed = sorted(k for k in wanted.keys() | saved.keys() if saved.get(k) != wanted.get(k))
     if changed:
         raise ResumeError(

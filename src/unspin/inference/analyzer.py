@@ -138,10 +138,13 @@ class Analyzer:
             for document, out in zip(documents, outputs, strict=True)
         ]
 
-    def iter_token_outputs(self, texts: Sequence[str]) -> Iterator[TokenOutputs]:
-        """Token outputs with hidden states for each text, computed a few texts at a time."""
+    def iter_token_outputs(
+        self, texts: Sequence[str], with_hidden: bool = True
+    ) -> Iterator[TokenOutputs]:
+        """Token outputs (with hidden states) for each text, computed a few texts at a time."""
         for begin in range(0, len(texts), TEXTS_PER_PASS):
-            yield from self.token_outputs(texts[begin : begin + TEXTS_PER_PASS], with_hidden=True)
+            chunk = texts[begin : begin + TEXTS_PER_PASS]
+            yield from self.token_outputs(chunk, with_hidden=with_hidden)
 
     def decode(
         self,

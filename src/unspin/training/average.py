@@ -9,7 +9,6 @@ quantised, tuned on dev and scored like a freshly trained model.
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from collections.abc import Sequence
@@ -105,7 +104,7 @@ def _training_config(folder: Path) -> TrainConfig:
         raise ModelError(f"{folder}: no {TRAINING_CONFIG_FILE} (not written by unspin train)")
     if not (folder / FP32_FILE).is_file():
         raise ModelError(f"{folder}: no {FP32_FILE} to average")
-    return TrainConfig.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    return TrainConfig.load(folder)
 
 
 def _check_compatible(

@@ -8,7 +8,6 @@ takes the mean over its own characters.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,22 +24,19 @@ class TeacherError(ValueError):
     """A folder cannot serve as the teacher of a training run."""
 
 
-def check_teacher(folder: Path, channels: list[str], student_split: dict[str, object]) -> None:
+def check_teacher(
+    folder: Path,
+    teacher_channels: list[str],
+    teacher_split: dict[str, object],
+    channels: list[str],
+    student_split: dict[str, object],
+) -> None:
     """Refuse a teacher with other channels, or one that may have trained on the student's
     dev or test articles (its scores there would leak into the student's)."""
-    analyzer_config = folder / "config.json"
-    training_config = folder / "training_config.json"
-    if not analyzer_config.is_file() or not training_config.is_file():
-        raise TeacherError(
-            f"{folder} is not a model folder written by unspin train "
-            "(config.json and training_config.json are needed)"
-        )
-    teacher_channels = json.loads(analyzer_config.read_text(encoding="utf-8")).get("channels")
     if teacher_channels != channels:
         raise TeacherError(f"the teacher in {folder} has other output channels than the student")
-    trained = json.loads(training_config.read_text(encoding="utf-8"))
-    differing = [k for k in SPLIT_SETTINGS if trained.get(k) != student_split.get(k)]
-    if "ptc" in differing and _same_articles(trained.get("ptc"), student_split.get("ptc")):
+    differing = [k for k in SPLIT_SETTINGS if teacher_split.get(k) != student_split.get(k)]
+    if "ptc" in differing and _same_articles(teacher_split.get("ptc"), student_split.get("ptc")):
         differing.remove("ptc")
     if differing:
         raise TeacherError(
@@ -62,16 +58,11 @@ def teacher_targets(
     teacher: Analyzer, texts: Sequence[str], student_tokens: Sequence[TokenizedText]
 ) -> list[np.ndarray]:
     """The teacher's channel probabilities on each student token of each text."""
-    targets = []
-    for begin in range(0, len(texts), 8):
-        outputs = teacher.token_outputs(texts[begin : begin + 8])
-        for text, out, tokens in zip(
-            texts[begin : begin + 8], outputs, student_tokens[begin : begin + 8], strict=True
-        ):
-            targets.append(
-                on_student_tokens(len(text), out.tokens.offsets, out.probabilities, tokens.offsets)
-            )
-    return targets
+    outputs = teacher.iter_token_outputs(texts, with_hidden=False)
+    return [
+        on_student_tokens(len(text), out.tokens.offsets, out.probabilities, tokens.offsets)
+        for text, out, tokens in zip(texts, outputs, student_tokens, strict=True)
+    ]
 
 
 def on_student_tokens(

@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from unspin.inference.analyzer import Analyzer
-from unspin.inference.model_folder import ModelConfig
+from unspin.inference.model_folder import ModelConfig, ModelError
 from unspin.inference.windows import TextEncoder, pad_batch
 from unspin.schema import Document, Span
 from unspin.training.data import (
@@ -91,6 +91,12 @@ class TrainConfig:
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
         """A config from its saved form; keys this version does not know are ignored."""
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    @classmethod
+    def load(cls, folder: Path) -> TrainConfig:
+        """The config that ``save`` wrote into the model folder ``folder``."""
+        path = folder / TRAINING_CONFIG_FILE
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
     def save(self, folder: Path) -> None:
         """Write the config into the model folder ``folder``."""
@@ -385,7 +391,14 @@ def _teacher_targets(
     if not 0.0 < config.teacher_weight <= 1.0:
         raise TeacherError("teacher_weight must lie in (0, 1]")
     folder = Path(config.teacher)
-    check_teacher(folder, channels, asdict(config))
+    try:
+        teacher_channels = ModelConfig.load(folder).channels
+        teacher_split = asdict(TrainConfig.load(folder))
+    except (ModelError, OSError, json.JSONDecodeError) as error:
+        raise TeacherError(
+            f"{folder} is not a model folder written by unspin train ({error})"
+        ) from None
+    check_teacher(folder, teacher_channels, teacher_split, channels, asdict(config))
     started = time.time()
     texts = [document.text for document, _ in pairs]
     targets = teacher_targets(

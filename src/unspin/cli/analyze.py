@@ -56,6 +56,18 @@ def _read_input(name: str) -> Iterator[DocumentOrError]:
         yield from iter_documents(path)
 
 
+threshold_option = click.option(
+    "-t",
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Keep spans scored at least this (default: the model's own).",
+)
+model_option = click.option(
+    "--model", default=None, metavar="PATH", help="Model folder (default: shipped)."
+)
+
+
 @click.command("analyze")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH... | -")
 @click.option(
@@ -67,14 +79,8 @@ def _read_input(name: str) -> Iterator[DocumentOrError]:
     show_default=True,
     help="text: highlighted in the terminal; json/jsonl: analyses; html: a standalone page.",
 )
-@click.option(
-    "-t",
-    "--threshold",
-    type=click.FloatRange(0.0, 1.0),
-    default=None,
-    help="Keep spans scored at least this (default: the model's own).",
-)
-@click.option("--model", default=None, metavar="PATH", help="Model folder (default: shipped).")
+@threshold_option
+@model_option
 @click.option(
     "-o",
     "--output",

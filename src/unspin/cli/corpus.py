@@ -136,40 +136,13 @@ def ingest(
     Each text is stored once; documents already analysed by this model version are skipped,
     so an interrupted run can simply be started again.
     """
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    from unspin.storage.ingest import estimate_records
+    from unspin.cli.progress import document_progress
+    from unspin.formats.documents import estimate_records
     from unspin.storage.ingest import ingest as run_ingest
 
     engine = _engine(db)
     analyzer = load_analyzer(model)
-    console = Console(stderr=True)
-    columns = (
-        TextColumn("[bold]ingest"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("docs"),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task("ingest", total=estimate_records(paths), rate="")
-
-        def advance(count: int) -> None:
-            progress.advance(task, count)
-            speed = progress.tasks[task].speed
-            progress.update(task, rate=f"{speed:.1f} docs/s" if speed else "")
-
+    with document_progress("ingest", estimate_records(paths)) as advance:
         summary = run_ingest(
             list(paths), engine, analyzer, source=source, batch_size=batch_size, on_batch=advance
         )

@@ -32,6 +32,7 @@ COMMANDS: dict[str, CommandEntry] = {
     "semeval": CommandEntry("unspin.cli.semeval", "Write SemEval-2020 Task 11 submissions."),
     "evaluate": CommandEntry("unspin.cli.evaluate", "Score predicted labels against gold."),
     "serve": CommandEntry("unspin.cli.serve", "Serve the web app and JSON API."),
+    "batch": CommandEntry("unspin.cli.batch", "Analyse many files into Parquet shards."),
     "ingest": CommandEntry("unspin.cli.corpus", "Analyse documents into a corpus database."),
     "stats": CommandEntry("unspin.cli.corpus", "Technique statistics of a corpus."),
     "examples": CommandEntry("unspin.cli.corpus", "Example spans of a technique in a corpus."),

@@ -1,10 +1,11 @@
-"""Documents from files: plain text, HTML, PDF, JSONL and CSV, and JSONL output.
+"""Documents from files: plain text, HTML, PDF, JSONL, CSV and Parquet, and JSONL output.
 
 ``.txt`` (and any other suffix), ``.html``/``.htm`` and ``.pdf`` files hold one document each;
-``.jsonl`` and ``.csv`` files hold one per line or row, with a ``text`` field and the optional
-fields ``id, title, source, url, published, author, language, metadata`` (other fields are kept
-in ``metadata``). A folder yields the documents of every such file in it, recursively. JSONL and
-CSV files are streamed, so they may be of any size; each record is bounded on its own.
+``.jsonl``, ``.csv`` and ``.parquet`` files hold one per line or row, with a ``text`` field and
+the optional fields ``id, title, source, url, published, author, language, metadata`` (other
+fields are kept in ``metadata``). A folder yields the documents of every such file in it,
+recursively. Record files are streamed, so they may be of any size; each record is bounded on
+its own.
 
 :func:`iter_documents` yields a :class:`FormatError` in place of each record it cannot read and
 carries on, so the caller decides whether one bad line stops the run; nothing is dropped silently.
@@ -16,12 +17,13 @@ import contextlib
 import csv
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, TextIO
 
 from unspin.formats.errors import FormatError
 from unspin.formats.html import extract_text
+from unspin.formats.parquet import PARQUET_SUFFIXES, iter_parquet_records, parquet_rows
 from unspin.formats.pdf import PDF_SUFFIXES, pdf_text
 from unspin.formats.text import (
     MAX_TEXT_BYTES,
@@ -36,7 +38,7 @@ STDIN = Path("-")
 """The path that stands for standard input (read as JSONL by :func:`iter_documents`)."""
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
-RECORD_SUFFIXES = frozenset({".jsonl", ".csv"})
+RECORD_SUFFIXES = frozenset({".jsonl", ".csv"}) | PARQUET_SUFFIXES
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 DOCUMENT_SUFFIXES = HTML_SUFFIXES | PDF_SUFFIXES | RECORD_SUFFIXES | TEXT_SUFFIXES
 """Suffixes picked up when a folder is read."""
@@ -56,9 +58,9 @@ def iter_documents(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> Iterator[D
         yield from _records_jsonl(sys.stdin, "<stdin>", max_bytes)
         return
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and _is_document(p))
+        files = document_files(path)
         if not files:
-            yield FormatError(path, "contains no .txt, .html, .pdf, .jsonl or .csv files")
+            yield FormatError(path, "contains no .txt, .html, .pdf, .jsonl, .csv or .parquet files")
         for file in files:
             yield from _iter_file(file, max_bytes)
         return
@@ -144,6 +146,35 @@ def document_from_record(record: dict[str, Any], default_id: str) -> Document:
     return Document.from_dict(known)
 
 
+def estimate_records(paths: Sequence[Path]) -> int | None:
+    """About how many records ``paths`` hold (for a progress bar); None when reading stdin."""
+    total = 0
+    for path in paths:
+        if path == STDIN:
+            return None
+        for file in document_files(path):
+            suffix = file.suffix.lower()
+            if suffix in PARQUET_SUFFIXES:
+                total += parquet_rows(file)
+            elif suffix in RECORD_SUFFIXES:
+                try:
+                    with file.open("rb") as handle:
+                        lines = sum(1 for line in handle if line.strip())
+                except OSError:
+                    lines = 1
+                total += max(lines - (suffix == ".csv"), 0)
+            else:
+                total += 1
+    return total
+
+
+def document_files(path: Path) -> list[Path]:
+    """The files ``path`` stands for, in reading order: itself, or a folder's document files."""
+    if not path.is_dir():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file() and _is_document(p))
+
+
 def _is_document(path: Path) -> bool:
     return path.suffix.lower() in DOCUMENT_SUFFIXES and not path.name.startswith(".")
 
@@ -155,6 +186,14 @@ def _iter_file(path: Path, max_bytes: int) -> Iterator[DocumentOrError]:
             yield read_document(path, max_bytes=max_bytes)
         except (FormatError, SchemaError) as error:
             yield _as_format_error(path, error)
+        return
+    if suffix in PARQUET_SUFFIXES:
+        stem = path.stem
+
+        def to_document(record: dict[str, Any], number: int) -> DocumentOrError:
+            return _record(record, f"{stem}-{number}", str(path), number)
+
+        yield from iter_parquet_records(path, max_bytes, to_document)
         return
     try:
         handle = open_text_stream(path)
@@ -284,7 +323,9 @@ __all__ = [
     "RECORD_SUFFIXES",
     "STDIN",
     "TEXT_SUFFIXES",
+    "document_files",
     "document_from_record",
+    "estimate_records",
     "iter_analyses_jsonl",
     "iter_documents",
     "read_document",

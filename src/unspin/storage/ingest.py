@@ -17,7 +17,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from unspin.formats.documents import DOCUMENT_SUFFIXES, STDIN, iter_documents
+from unspin.formats.documents import STDIN, iter_documents
 from unspin.formats.errors import FormatError
 from unspin.schema import Analysis, Document, ModelInfo
 from unspin.storage.db import is_postgres
@@ -56,30 +56,6 @@ def content_hash(text: str) -> str:
 def count_words(text: str) -> int:
     """Whitespace-separated words of ``text``."""
     return len(text.split())
-
-
-def estimate_records(paths: Sequence[Path]) -> int | None:
-    """About how many records ``paths`` hold (for a progress bar); None when reading stdin."""
-    total = 0
-    for path in paths:
-        if path == STDIN:
-            return None
-        if path.is_dir():
-            files = [p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES]
-        else:
-            files = [path]
-        for file in files:
-            suffix = file.suffix.lower()
-            if suffix in (".jsonl", ".csv"):
-                try:
-                    with file.open("rb") as handle:
-                        lines = sum(1 for line in handle if line.strip())
-                except OSError:
-                    lines = 1
-                total += max(lines - (suffix == ".csv"), 0)
-            else:
-                total += 1
-    return total
 
 
 def _records(paths: Iterable[Path]) -> Iterator[Document | FormatError]:

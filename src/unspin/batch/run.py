@@ -1,0 +1,125 @@
+"""The batch driver: read the inputs into shards, have an engine analyse them, write each one.
+
+A shard is written (both tables, atomically) and then recorded in the manifest, so a run that
+is killed at any moment leaves only whole shards; the next run with the same command skips the
+shards the manifest lists and writes the others, each under its own fixed name, so no document
+is ever written twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from unspin.batch.engines import Engine
+from unspin.batch.manifest import (
+    BadRecord,
+    Manifest,
+    ManifestMismatchError,
+    ShardEntry,
+    list_inputs,
+)
+from unspin.batch.table import ANALYSES_DIR, remove_partial_files, write_shard
+from unspin.batch.work import DEFAULT_SHARD_SIZE, Shard, SpansOrError, iter_shards
+from unspin.schema import Analysis, ModelInfo
+
+Progress = Callable[[int], None]
+"""Told how many more records (documents or bad records) are done."""
+
+
+@dataclass
+class BatchSummary:
+    """What one batch run did, and what its output folder holds now."""
+
+    model: ModelInfo
+    shards_written: int
+    shards_skipped: int
+    documents: int
+    spans: int
+    bad: int
+    seconds: float
+    manifest: Manifest
+
+    @property
+    def documents_per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds > 0 else 0.0
+
+
+def run_batch(
+    inputs: Sequence[Path],
+    outdir: Path,
+    engine: Engine,
+    *,
+    shard_size: int | None = None,
+    on_progress: Progress | None = None,
+) -> BatchSummary:
+    """Analyse ``inputs`` into Parquet shards under ``outdir`` with ``engine``.
+
+    Continues the run already in ``outdir`` if there is one (same model, threshold, shard size
+    and inputs, else ManifestMismatchError). ``on_progress`` is told after each shard. The
+    engine is closed at the end.
+    """
+    begin = time.perf_counter()
+    outdir.mkdir(parents=True, exist_ok=True)
+    existing = Manifest.load(outdir)
+    if existing is None and (outdir / ANALYSES_DIR).exists():
+        raise ManifestMismatchError(f"{outdir} holds analyses but no manifest; use a new folder")
+    try:
+        info = engine.start()
+        manifest = Manifest(
+            info,
+            engine.threshold,
+            shard_size or (existing.shard_size if existing else DEFAULT_SHARD_SIZE),
+            list_inputs(list(inputs)),
+        )
+        if existing is not None:
+            existing.check_matches(manifest, outdir)
+            manifest = existing
+        manifest.complete = False
+        manifest.save(outdir)
+        remove_partial_files(outdir)
+        skip = set(manifest.shards)
+        written = documents = spans = bad = 0
+        shards = iter_shards(list(inputs), manifest.shard_size, skip)
+        for shard, results in engine.run(shards):
+            entry = _write(outdir, shard, results, info)
+            manifest.shards[shard.index] = entry
+            manifest.save(outdir)
+            written += 1
+            documents += entry.documents
+            spans += entry.spans
+            bad += len(entry.bad)
+            if on_progress is not None:
+                on_progress(shard.records)
+    finally:
+        engine.close()
+    manifest.complete = True
+    manifest.save(outdir)
+    return BatchSummary(
+        info,
+        written,
+        len(skip),
+        documents,
+        spans,
+        bad,
+        time.perf_counter() - begin,
+        manifest,
+    )
+
+
+def _write(outdir: Path, shard: Shard, results: list[SpansOrError], info: ModelInfo) -> ShardEntry:
+    rows: list[tuple[int, Analysis]] = []
+    bad = list(shard.bad)
+    for position, document, result in zip(shard.positions, shard.documents, results, strict=True):
+        if isinstance(result, str):
+            bad.append(BadRecord(position, f"document {document.id}", result))
+        else:
+            rows.append((position, Analysis(document, result, info)))
+    write_shard(outdir, shard.index, rows)
+    bad.sort(key=lambda record: record.position)
+    return ShardEntry(shard.records, len(rows), sum(len(a.spans) for _, a in rows), bad)
+
+
+__all__ = ["BatchSummary", "Progress", "run_batch"]

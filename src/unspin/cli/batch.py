@@ -1,0 +1,127 @@
+"""``unspin batch``: analyse many files into Parquet shards, on this machine or on Ray."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from unspin.cli.analyze import model_option, threshold_option
+from unspin.cli.errors import missing_extra
+
+if TYPE_CHECKING:
+    from unspin.batch import BatchSummary, Engine
+
+ENGINES = ("local", "ray")
+
+
+def make_engine(
+    name: str,
+    model: str | None,
+    threshold: float | None,
+    actors: int | None,
+    address: str | None,
+) -> Engine:
+    """The engine ``--engine`` names, or an error naming the extra to install."""
+    if name == "local":
+        if address:
+            raise click.UsageError("--address is for --engine ray")
+        from unspin.batch import LocalEngine
+
+        return LocalEngine(model, threshold, actors)
+    from unspin.batch.ray_engine import RayEngine, RayUnavailableError
+
+    try:
+        return RayEngine(model, threshold, actors, address)
+    except RayUnavailableError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.command("batch")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output-dir",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of Parquet shards and manifest.json (a re-run continues it).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="local: a pool of processes on this machine; ray: Ray actors (the 'ray' extra).",
+)
+@click.option(
+    "--actors",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Workers, one CPU each (default: this machine's CPUs, or the Ray cluster's).",
+)
+@click.option(
+    "--address",
+    default=None,
+    metavar="ADDRESS",
+    help="Ray cluster to run on (default: $RAY_ADDRESS, else a Ray on this machine).",
+)
+@model_option
+@threshold_option
+@click.option(
+    "--shard-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per shard (default 1000; a re-run keeps the first run's).",
+)
+def batch(
+    inputs: tuple[Path, ...],
+    outdir: Path,
+    engine: str,
+    actors: int | None,
+    address: str | None,
+    model: str | None,
+    threshold: float | None,
+    shard_size: int | None,
+) -> None:
+    """Analyse INPUTS (.txt, .html, .pdf, .jsonl, .csv, .parquet files; folders recursively)
+    into Parquet shards in OUTDIR.
+
+    Killed or interrupted, the same command again finishes the run: finished shards are kept,
+    none is written twice. Unreadable records are listed in OUTDIR/manifest.json.
+    """
+    try:
+        from unspin.batch import Manifest, run_batch
+    except ImportError as error:
+        raise missing_extra("unspin batch", "parquet", error) from None
+    from unspin.cli.progress import document_progress
+    from unspin.formats.documents import estimate_records
+
+    runner = make_engine(engine, model, threshold, actors, address)
+    earlier = Manifest.load(outdir) if outdir.is_dir() else None
+    done = sum(shard.records for shard in earlier.shards.values()) if earlier else 0
+    with document_progress("batch", estimate_records(inputs), done) as advance:
+        summary = run_batch(
+            list(inputs), outdir, runner, shard_size=shard_size, on_progress=advance
+        )
+    click.echo(describe_summary(summary, outdir))
+
+
+def describe_summary(summary: BatchSummary, outdir: Path) -> str:
+    """The lines printed at the end of a run."""
+    manifest = summary.manifest
+    info = summary.model
+    lines = [
+        f"{summary.documents} documents analysed by {info.name} {info.version} in "
+        f"{summary.seconds:.1f} s ({summary.documents_per_second:.1f} docs/s): "
+        f"{summary.spans} spans, {summary.bad} bad records; {summary.shards_written} shards "
+        f"written, {summary.shards_skipped} already done",
+        f"{outdir} holds {manifest.documents} documents, {manifest.spans} spans, "
+        f"{len(manifest.bad)} bad records (listed in manifest.json) in {len(manifest.shards)} "
+        "shards",
+    ]
+    lines += [f"  bad: {bad.where}: {bad.reason}" for bad in manifest.bad[:10]]
+    if len(manifest.bad) > 10:
+        lines.append(f"  … and {len(manifest.bad) - 10} more in manifest.json")
+    return "\n".join(lines)

@@ -20,8 +20,9 @@ from unspin.cli.average import average_command
 from unspin.inference import Analyzer
 from unspin.inference.model_folder import ModelConfig, ModelError
 from unspin.training.average import average_models
+from unspin.training.config import TrainConfig
 from unspin.training.export import FP32_FILE
-from unspin.training.train import TrainConfig, train
+from unspin.training.train import train
 
 TINY = {"epochs": 1, "max_steps": 2, "batch_size": 2, "max_length": 64, "dev_share": 0.25}
 

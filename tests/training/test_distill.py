@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from unspin.cli.train import train_command
 from unspin.inference.windows import TextEncoder
+from unspin.training.config import default_encoder_path
 from unspin.training.data import build_examples, default_techniques, load_ptc
 from unspin.training.distill import on_student_tokens
-from unspin.training.train import default_encoder_path
 
 
 def test_student_tokens_take_the_mean_over_their_characters() -> None:

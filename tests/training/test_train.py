@@ -17,17 +17,10 @@ from click.testing import CliRunner
 from unspin.cli.train import train_command
 from unspin.inference import Analyzer
 from unspin.inference.model_folder import ModelConfig
+from unspin.training.config import default_encoder_path
 from unspin.training.data import build_examples, default_techniques, load_ptc
 from unspin.training.export import FP32_FILE, export_onnx
 from unspin.training.model import SpanTagger
-from unspin.training.train import (
-    CHECKPOINT_FILE,
-    TrainConfig,
-    _channel_weights,
-    average_states,
-    default_encoder_path,
-    train,
-)
 
 
 def test_train_command_writes_a_loadable_model_folder(tiny_ptc: Path, tmp_path: Path) -> None:
@@ -81,17 +74,6 @@ def test_train_command_writes_a_loadable_model_folder(tiny_ptc: Path, tmp_path: 
         assert span.technique in config.techniques
 
 
-def test_channel_weights_give_the_any_technique_channel_its_share() -> None:
-    equal = _channel_weights(5, None)
-    assert torch.allclose(equal, torch.full((5,), 0.2))
-    weighted = _channel_weights(5, 0.6)
-    assert weighted[0].item() == pytest.approx(0.6)
-    assert torch.allclose(weighted[1:], torch.full((4,), 0.1))
-    assert weighted.sum().item() == pytest.approx(1.0)
-    with pytest.raises(ValueError, match="strictly between"):
-        _channel_weights(5, 1.0)
-
-
 def test_examples_label_tokens_inside_gold_spans(tiny_ptc: Path) -> None:
     from unspin.inference.windows import TextEncoder
 
@@ -137,16 +119,6 @@ def test_onnx_export_matches_torch(tmp_path: Path) -> None:
     assert correlation > 0.95
 
 
-def test_average_states_means_float_weights_and_keeps_integer_buffers() -> None:
-    first = {"weight": torch.tensor([1.0, 3.0]), "position_ids": torch.tensor([0, 1])}
-    second = {"weight": torch.tensor([3.0, 5.0]), "position_ids": torch.tensor([0, 1])}
-    mean = average_states([first, second])
-    assert torch.equal(mean["weight"], torch.tensor([2.0, 4.0]))
-    assert mean["position_ids"].dtype == torch.int64
-    assert torch.equal(mean["position_ids"], torch.tensor([0, 1]))
-    assert torch.equal(first["weight"], torch.tensor([1.0, 3.0])), "inputs untouched"
-
-
 def test_training_scores_the_mean_of_the_last_epochs(tiny_ptc: Path, tmp_path: Path) -> None:
     output = tmp_path / "model"
     arguments = ["--ptc", str(tiny_ptc), "-o", str(output), "--epochs", "2"]
@@ -160,77 +132,3 @@ def test_training_scores_the_mean_of_the_last_epochs(tiny_ptc: Path, tmp_path: P
     card = (output / "MODEL_CARD.md").read_text()
     assert "--max-length 64 --average-last 2" in card
     assert "mean weights of the last 2 epochs" in card
-
-
-class _Interrupted(Exception):
-    pass
-
-
-def _stop_after_first_epoch(message: str) -> None:
-    if message.startswith("epoch 1:"):
-        raise _Interrupted
-
-
-def _resumable_run(tiny_ptc: Path, output: Path) -> TrainConfig:
-    return TrainConfig(
-        ptc=str(tiny_ptc),
-        output=str(output),
-        epochs=2,
-        batch_size=2,
-        max_length=64,
-        average_last=2,
-        quantize=False,
-    )
-
-
-def test_a_resumed_run_ends_with_the_weights_of_an_uninterrupted_one(
-    tiny_ptc: Path, tmp_path: Path
-) -> None:
-    straight = train(_resumable_run(tiny_ptc, tmp_path / "straight"), log=lambda _: None)
-    interrupted = tmp_path / "interrupted"
-    with pytest.raises(_Interrupted):
-        train(_resumable_run(tiny_ptc, interrupted), log=_stop_after_first_epoch)
-    assert (interrupted / CHECKPOINT_FILE).is_file()
-    assert not (interrupted / FP32_FILE).exists(), "the interrupted run exported nothing"
-    messages: list[str] = []
-    resumed = train(_resumable_run(tiny_ptc, interrupted), log=messages.append, resume=True)
-    assert "resuming after epoch 1 (step 1)" in messages, "2 windows, batch 2: a step an epoch"
-    assert not (resumed / CHECKPOINT_FILE).exists(), "a finished folder keeps no checkpoint"
-
-    for name in ("weight", "bias"):
-        assert np.array_equal(
-            np.load(straight / "span_head.npz")[name], np.load(resumed / "span_head.npz")[name]
-        )
-    text = "The radical mayor and his corrupt cronies are destroying everything we love."
-    ours = Analyzer(resumed).token_outputs([text])[0].probabilities
-    assert np.array_equal(Analyzer(straight).token_outputs([text])[0].probabilities, ours)
-    histories = [
-        json.loads((folder / "runs.jsonl").read_text().splitlines()[-1])["history"]
-        for folder in (straight, resumed)
-    ]
-    assert histories[0] == histories[1]
-    assert [entry["epoch"] for entry in histories[1]] == [1, 2, "mean of last 2"]
-
-
-def test_resume_refuses_a_missing_checkpoint_or_other_settings_but_not_newer_ones(
-    tiny_ptc: Path, tmp_path: Path
-) -> None:
-    output = tmp_path / "model"
-    arguments = ["--ptc", str(tiny_ptc), "-o", str(output), "--max-length", "64", "--resume"]
-    result = CliRunner().invoke(train_command, arguments)
-    assert result.exit_code == 1
-    assert "no checkpoint to resume from" in result.output
-    assert "Traceback" not in result.output
-
-    with pytest.raises(_Interrupted):
-        train(_resumable_run(tiny_ptc, output), log=_stop_after_first_epoch)
-    result = CliRunner().invoke(train_command, [*arguments, "--epochs", "2", "--seed", "7"])
-    assert result.exit_code == 1
-    assert "other settings" in result.output and "seed" in result.output
-    assert (output / CHECKPOINT_FILE).is_file(), "a refused resume leaves the checkpoint alone"
-
-    written_before_a_setting_existed = torch.load(output / CHECKPOINT_FILE, weights_only=True)
-    del written_before_a_setting_existed["config"]["teacher_weight"]
-    torch.save(written_before_a_setting_existed, output / CHECKPOINT_FILE)
-    train(_resumable_run(tiny_ptc, output), log=lambda _: None, resume=True)
-    assert not (output / CHECKPOINT_FILE).exists(), "a newer setting at its default resumes"

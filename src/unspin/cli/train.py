@@ -119,8 +119,10 @@ def train_command(
 ) -> None:
     """Fine-tune a span tagger, tune its decoding, export ONNX and write a model folder."""
     try:
+        from unspin.training.checkpoint import ResumeError
+        from unspin.training.config import TrainConfig
         from unspin.training.distill import TeacherError
-        from unspin.training.train import ResumeError, TrainConfig, train
+        from unspin.training.train import train
     except ImportError as error:
         raise missing_extra("training", "train", error) from None
     config = TrainConfig(

@@ -18,14 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from unspin.inference.model_folder import ModelConfig, ModelError
+from unspin.training.config import TRAINING_CONFIG_FILE, Log, TrainConfig
+from unspin.training.evaluate import TrainingReport
 from unspin.training.export import FP32_FILE, MODEL_FILE, quantize_model
-from unspin.training.train import (
-    TRAINING_CONFIG_FILE,
-    Log,
-    TrainConfig,
-    finish_model_folder,
-    load_split,
-)
+from unspin.training.folder import finish_model_folder
+from unspin.training.prepare import load_split
 
 
 def average_models(
@@ -94,7 +91,8 @@ def average_models(
     config.save(output)
     log(f"averaged {len(folders)} models into {output}")
     seconds = round(time.time() - started, 1)
-    finish_model_folder(output, config, load_split(config), {"average_seconds": seconds}, log)
+    report = TrainingReport(average_seconds=seconds)
+    finish_model_folder(output, config, load_split(config), report, log)
     return output
 
 

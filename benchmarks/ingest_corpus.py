@@ -36,7 +36,7 @@ from sqlalchemy import Engine, text
 from unspin.schema import Analysis, Document, ModelInfo, Span
 from unspin.storage.db import is_postgres, open_engine
 from unspin.storage.ingest import BatchAnalyzer, content_hash, ingest
-from unspin.storage.queries import Filters, examples, search, stats
+from unspin.storage.stats import Filters, examples, search, stats
 from unspin.taxonomy import PTC_TECHNIQUES
 
 SOURCES = ("Daily Bugle", "Planet", "Sentinel", "Courier", "Clarion", "Herald", "Tribune", "Wire")

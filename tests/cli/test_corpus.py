@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from fakes import FakeAnalyzer
+from unspin.cli.corpus import EXIT_SKIPPED
 from unspin.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,12 +38,12 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
 def test_ingest_summary_then_rerun(runner: CliRunner, corpus: tuple[Path, str]) -> None:
     path, db = corpus
     first = runner.invoke(main, ["ingest", str(path), "--db", db])
-    assert first.exit_code == 0, first.output
+    assert first.exit_code == EXIT_SKIPPED, first.output
     assert "4 new" in first.output and "2 skipped" in first.output
     assert "docs.jsonl:5" in first.output
     assert "docs.jsonl:6" in first.output and "surrogate at character 6" in first.output
     again = runner.invoke(main, ["ingest", str(path), "--db", db])
-    assert "0 new" in again.output and "4 already analysed" in again.output
+    assert "0 new" in again.output and "4 already stored" in again.output
 
 
 def test_db_from_environment_and_help_shows_default(
@@ -51,7 +52,7 @@ def test_db_from_environment_and_help_shows_default(
     path, db = corpus
     assert "sqlite:///unspin.db" in runner.invoke(main, ["ingest", "--help"]).output
     monkeypatch.setenv("UNSPIN_DB", db)
-    assert runner.invoke(main, ["ingest", str(path)]).exit_code == 0
+    assert runner.invoke(main, ["ingest", str(path)]).exit_code == EXIT_SKIPPED
     result = runner.invoke(main, ["stats", "--format", "json"])
     assert sum(g["documents"] for g in json.loads(result.output)["groups"]) == 4
 

@@ -8,7 +8,7 @@ from rich.console import Console
 
 from unspin.cli.stats_table import stats_tables
 from unspin.schema import ModelInfo
-from unspin.storage.queries import GroupStats, Stats
+from unspin.storage.stats import GroupStats, Stats
 from unspin.taxonomy import PTC_TECHNIQUES, technique_names
 
 

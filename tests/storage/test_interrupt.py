@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from storage.corpus_files import write_jsonl
 from unspin.storage.db import open_engine
-from unspin.storage.models import AnalysisRow, DocumentRow
+from unspin.storage.models import AnalysisRow, DocumentRow, TextRow
 
 ROOT = Path(__file__).resolve().parents[2]
 SLOW_INGEST = Path(__file__).with_name("slow_ingest.py")
@@ -27,10 +27,10 @@ def _stored(url: str) -> tuple[int, int, int]:
     engine = open_engine(url)
     with Session(engine) as session:
         documents = session.scalar(select(func.count()).select_from(DocumentRow)) or 0
-        hashes = session.scalar(select(func.count(func.distinct(DocumentRow.content_hash)))) or 0
+        hashes = session.scalar(select(func.count(func.distinct(TextRow.content_hash)))) or 0
         per_version = session.execute(
-            select(AnalysisRow.document_id, AnalysisRow.model_version, func.count())
-            .group_by(AnalysisRow.document_id, AnalysisRow.model_version)
+            select(AnalysisRow.text_id, AnalysisRow.model_version, func.count())
+            .group_by(AnalysisRow.text_id, AnalysisRow.model_version)
             .having(func.count() > 1)
         ).all()
         analyses = session.scalar(select(func.count()).select_from(AnalysisRow)) or 0

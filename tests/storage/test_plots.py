@@ -9,7 +9,7 @@ import pytest
 
 from unspin.schema import ModelInfo
 from unspin.storage.plots import plot_stats
-from unspin.storage.queries import GroupStats, Stats
+from unspin.storage.stats import GroupStats, Stats
 
 TECHNIQUES = ["Name_Calling,Labeling", "Appeal_to_fear-prejudice"]
 

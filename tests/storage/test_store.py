@@ -14,20 +14,25 @@ from sqlalchemy.orm import Session
 from storage.conftest import PhraseAnalyzer
 from storage.corpus_files import write_jsonl, write_mixed
 from unspin.schema import Analysis, Document
+from unspin.storage.browse import examples
 from unspin.storage.db import database_url, open_engine
 from unspin.storage.export import document_records, span_records, stats_records, write_records
-from unspin.storage.ingest import ModelMismatchError, ingest
-from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow
+from unspin.storage.filters import Filters, models
+from unspin.storage.ingest import ingest
+from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow, TextRow
 from unspin.storage.plots import plot_stats
-from unspin.storage.queries import Filters, examples, models, search, stats
+from unspin.storage.search import search
+from unspin.storage.stats import stats
+from unspin.storage.write import ModelMismatchError
 
 
-def _counts(url: str) -> tuple[int, int, int]:
+def _counts(url: str) -> tuple[int, int, int, int]:
+    """Documents, texts, analyses and spans stored."""
     engine = open_engine(url)
     with Session(engine) as session:
         counts = tuple(
             session.scalar(select(func.count()).select_from(table)) or 0
-            for table in (DocumentRow, AnalysisRow, SpanRow)
+            for table in (DocumentRow, TextRow, AnalysisRow, SpanRow)
         )
     engine.dispose()
     return counts  # type: ignore[return-value]
@@ -62,16 +67,16 @@ def test_rerun_adds_nothing_and_skips_analysed(
     engine.dispose()
 
 
-def test_duplicate_texts_are_stored_once(
+def test_the_same_record_twice_is_stored_once(
     db_url: str, tmp_path: Path, analyzer: PhraseAnalyzer
 ) -> None:
     path = tmp_path / "dupes.jsonl"
-    record = json.dumps({"text": "The traitors again."})
+    record = json.dumps({"id": "a", "text": "The traitors again."})
     path.write_text(f"{record}\n{record}\n", encoding="utf-8")
     engine = open_engine(db_url)
     summary = ingest([path], engine, analyzer)
-    assert (summary.added, summary.duplicates) == (1, 1)
-    assert _counts(db_url)[:2] == (1, 1)
+    assert (summary.added, summary.texts, summary.unchanged) == (1, 1, 1)
+    assert _counts(db_url)[:3] == (1, 1, 1)
     engine.dispose()
 
 
@@ -83,8 +88,8 @@ def test_new_model_version_adds_analysis_beside_old(db_url: str, tmp_path: Path)
     newer = PhraseAnalyzer("2")
     summary = ingest([path], engine, newer)
     assert (summary.added, summary.analysed) == (0, 6)
-    documents, analyses, _ = _counts(db_url)
-    assert (documents, analyses) == (6, 12)
+    documents, texts, analyses, _ = _counts(db_url)
+    assert (documents, texts, analyses) == (6, 6, 12)
     assert [(m.version, n) for m, n in models(engine)] == [("1", 6), ("2", 6)]
     engine.dispose()
 
@@ -111,33 +116,6 @@ def test_another_model_under_a_stored_name_and_version_is_refused(
     engine.dispose()
 
 
-def test_a_store_from_the_first_schema_is_upgraded_in_place(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    from unspin.storage.db import MIGRATIONS
-
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = open_engine(url, migrate=False)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
-        connection.exec_driver_sql(
-            "INSERT INTO documents (content_hash, text, words, metadata) "
-            "VALUES ('h', 'The traitors.', 2, '{}')"
-        )
-    engine.dispose()
-    path = tmp_path / "docs.jsonl"
-    write_jsonl(path, 3)
-    upgraded = open_engine(url)
-    summary = ingest([path], upgraded, PhraseAnalyzer("1"))
-    assert summary.added == 3
-    assert _counts(url)[0] == 4
-    upgraded.dispose()
-
-
 def test_mixed_directory_keeps_good_records_and_names_bad_ones(
     db_url: str, tmp_path: Path, analyzer: PhraseAnalyzer
 ) -> None:
@@ -151,7 +129,7 @@ def test_mixed_directory_keeps_good_records_and_names_bad_ones(
     assert summary.added == 6  # good.txt, page.html, 2 csv rows, 2 jsonl lines
     with Session(engine) as session:
         titles = set(session.scalars(select(DocumentRow.title)))
-        texts = " ".join(session.scalars(select(DocumentRow.text)))
+        texts = " ".join(session.scalars(select(TextRow.text)))
     assert "Op-ed" in titles
     assert "The market closed flat." in texts and "Rain is expected" in texts
     engine.dispose()
@@ -191,7 +169,7 @@ def test_queries_on_a_small_corpus(db_url: str, tmp_path: Path, analyzer: Phrase
     out = tmp_path / "docs.csv"
     assert write_records(document_records(engine), "csv", out) == 24
     spans_out = tmp_path / "spans.parquet"
-    assert write_records(span_records(engine), "parquet", spans_out) == _counts(db_url)[2]
+    assert write_records(span_records(engine), "parquet", spans_out) == _counts(db_url)[3]
     import pyarrow.parquet as pq
 
     table = pq.read_table(spans_out)

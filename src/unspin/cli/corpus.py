@@ -20,8 +20,10 @@ from unspin.storage import DEFAULT_DB
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from unspin.storage.browse import Example, Found
+    from unspin.storage.filters import Filters
     from unspin.storage.ingest import BatchAnalyzer
-    from unspin.storage.queries import Example, Filters, Found, Hit
+    from unspin.storage.search import Hit
 
 db_option = click.option(
     "--db",
@@ -86,7 +88,7 @@ def filter_options(*, technique: bool) -> Callable[[Command], Command]:
             until: datetime | None,
             **kwargs: Any,
         ) -> None:
-            from unspin.storage.queries import Filters
+            from unspin.storage.filters import Filters
 
             only = kwargs.pop("technique") if technique else None
             command(*args, filters=Filters(source, _day(since), _day(until), only), **kwargs)
@@ -118,6 +120,12 @@ def load_analyzer(model: str | None) -> BatchAnalyzer:
     return analyzer
 
 
+EXIT_SKIPPED = 3
+"""``unspin ingest``'s exit status when it finished but skipped records (listed on stderr)."""
+EXIT_INTERRUPTED = 130
+"""``unspin ingest``'s exit status when stopped with Ctrl-C (what was stored is kept)."""
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
@@ -133,28 +141,78 @@ def ingest(
 ) -> None:
     """Analyse the documents in PATHS (files, folders, - for JSONL on stdin) into the database.
 
-    Each text is stored once; documents already analysed by this model version are skipped,
-    so an interrupted run can simply be started again.
+    Each text is stored once and analysed once per model version; each document (a text with
+    its own id, source, date and metadata) is stored once, so copies of one text published by
+    several sources are all counted. A document read again with the same source and id updates
+    the stored one, so an interrupted run can simply be started again.
+
+    Exit status: 0 when every record was stored; 3 when some were skipped (each is named on
+    stderr with the reason); 130 when interrupted (Ctrl-C); 1 on an error that stops the run.
     """
+    from unspin.storage.ingest import IngestSummary
+
+    engine = _engine(db)
+    analyzer = load_analyzer(model)
+    summary = IngestSummary()
+    try:
+        _run_ingest(list(paths), engine, analyzer, source, batch_size, summary)
+    except KeyboardInterrupt:
+        _report(summary, analyzer)
+        click.echo(
+            "interrupted: what was read so far is stored; run the same command to continue "
+            "(documents already stored are not added or analysed again)",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
+    _report(summary, analyzer)
+    if summary.errors:
+        click.echo(
+            f"{len(summary.errors)} record(s) skipped (listed above); fix them and run the same "
+            "command again: what is stored already is kept",
+            err=True,
+        )
+        sys.exit(EXIT_SKIPPED)
+
+
+def _run_ingest(
+    paths: list[Path],
+    engine: Engine,
+    analyzer: BatchAnalyzer,
+    source: str | None,
+    batch_size: int,
+    summary: Any,
+) -> None:
+    """Ingest with a progress bar on stderr, filling ``summary`` as it goes."""
     from unspin.cli.progress import document_progress
     from unspin.formats.documents import estimate_records
     from unspin.storage.ingest import ingest as run_ingest
 
-    engine = _engine(db)
-    analyzer = load_analyzer(model)
     with document_progress("ingest", estimate_records(paths)) as advance:
-        summary = run_ingest(
-            list(paths), engine, analyzer, source=source, batch_size=batch_size, on_batch=advance
+        run_ingest(
+            paths,
+            engine,
+            analyzer,
+            source=source,
+            batch_size=batch_size,
+            on_batch=advance,
+            summary=summary,
         )
+
+
+def _report(summary: Any, analyzer: BatchAnalyzer) -> None:
+    """The figures of an ingest run, then each skipped record and each warning, on stderr."""
     info = analyzer.info
     click.echo(
-        f"{summary.read} documents read: {summary.added} new, {summary.duplicates} already "
-        f"stored; {summary.analysed} analysed by {info.name} {info.version} "
-        f"({summary.spans} spans), {summary.already_analysed} already analysed; "
-        f"{len(summary.errors)} skipped"
+        f"{summary.read} documents read: {summary.added} new, {summary.updated} updated, "
+        f"{summary.unchanged} already stored; {summary.texts} new texts, {summary.analysed} "
+        f"analysed by {info.name} {info.version} ({summary.spans} spans); "
+        f"{len(summary.errors)} skipped, {len(summary.warnings)} warnings",
+        err=True,
     )
+    for warning in summary.warnings:
+        click.echo(f"  warning: {warning}", err=True)
     for error in summary.errors:
-        click.echo(f"  skipped: {error}")
+        click.echo(f"  skipped: {error}", err=True)
 
 
 @click.command()
@@ -165,7 +223,7 @@ def ingest(
 def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
     """Documents, spans per 1,000 words and share of documents using each technique, per group."""
     from unspin.storage.export import stats_records, write_records
-    from unspin.storage.queries import stats as corpus_stats
+    from unspin.storage.stats import stats as corpus_stats
 
     result = corpus_stats(_engine(db), by, filters)
     if fmt == "json":
@@ -193,7 +251,7 @@ def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
 @format_option("text", "jsonl")
 def examples(technique: str, db: str, filters: Filters, limit: int, fmt: str) -> None:
     """The highest-scoring spans of TECHNIQUE (corpus or display name, any case), in context."""
-    from unspin.storage.queries import examples as find_examples
+    from unspin.storage.browse import examples as find_examples
 
     found = find_examples(_engine(db), technique, filters, limit=limit)
     _print_found(found, fmt, f"no spans of {technique!r} found", _example_text)
@@ -203,7 +261,7 @@ def _example_text(example: Example) -> str:
     """Score, document and the span in brackets within its context, exactly as written but
     for runs of whitespace (one space each) and control characters (neutralised)."""
     from unspin.cli.terminal import printable
-    from unspin.storage.queries import squeeze_spaces
+    from unspin.storage.browse import squeeze_spaces
 
     span = click.style(f"[{printable(squeeze_spaces(example.span))}]", bold=True)
     before, after = printable(example.before), printable(example.after)
@@ -220,7 +278,7 @@ def _example_text(example: Example) -> str:
 @format_option("text", "jsonl")
 def search(query: str, db: str, limit: int, fmt: str) -> None:
     """Full-text search over the documents; shows the techniques of spans holding the words."""
-    from unspin.storage.queries import search as run_search
+    from unspin.storage.search import search as run_search
 
     hits = run_search(_engine(db), query, limit=limit)
     _print_found(hits, fmt, "no documents match", _hit_text)
@@ -266,7 +324,7 @@ def _print_found(found: Sequence[_F], fmt: str, empty: str, text: Callable[[_F],
 def export(db: str, what: str, fmt: str, by: str, output: Path | None) -> None:
     """Export documents, spans or statistics as JSONL, CSV or Parquet."""
     from unspin.storage import export as exporter
-    from unspin.storage.queries import stats as corpus_stats
+    from unspin.storage.stats import stats as corpus_stats
 
     engine = _engine(db)
     records: Any
@@ -293,7 +351,7 @@ def export(db: str, what: str, fmt: str, by: str, output: Path | None) -> None:
 def plot(db: str, by: str, filters: Filters, output: Path) -> None:
     """Plot technique profiles per source (heat map) or technique shares over time (lines)."""
     from unspin.storage.plots import plot_stats
-    from unspin.storage.queries import stats as corpus_stats
+    from unspin.storage.stats import stats as corpus_stats
 
     if output.suffix.lower() not in (".png", ".svg"):
         raise click.UsageError("-o must end in .png or .svg")

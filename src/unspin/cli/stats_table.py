@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
-from unspin.storage.queries import GroupStats, Stats
+from unspin.storage.stats import GroupStats, Stats
 from unspin.taxonomy import display_name
 
 UNBOUNDED = 100_000

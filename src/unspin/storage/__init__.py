@@ -1,7 +1,8 @@
 """The corpus store: documents, analyses and spans in SQLite or PostgreSQL, with statistics.
 
-Modules: ``db`` (open and migrate), ``models`` (tables), ``ingest``, ``queries`` (stats,
-examples, search), ``export`` and ``plots``. This package itself imports nothing heavy.
+Modules: ``db`` (open and migrate), ``models`` (tables), ``write`` (store documents and
+analyses), ``ingest`` (files into the store), ``filters``, ``stats``, ``browse`` (examples,
+document lists), ``search``, ``export`` and ``plots``. This package itself imports nothing heavy.
 """
 
 DEFAULT_DB = "sqlite:///unspin.db"

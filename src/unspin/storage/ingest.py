@@ -1,4 +1,5 @@
-"""Ingest: read documents, store each text once, analyse what this model version has not seen.
+"""Ingest: read documents, store each text once and every occurrence of it, analyse what this
+model version has not seen.
 
 Work goes in batches; each batch (new documents, their analyses and spans) is one transaction,
 so a killed run loses at most the batch in flight and a re-run picks up where it stopped.
@@ -7,21 +8,18 @@ so a killed run loses at most the batch in flight and a re-run picks up where it
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import Engine, insert, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 from unspin.formats.documents import STDIN, iter_documents
 from unspin.formats.errors import FormatError
 from unspin.schema import Analysis, Document, ModelInfo
 from unspin.storage.db import is_postgres
-from unspin.storage.models import AnalysisRow, DocumentRow, ModelRow, SpanRow
+from unspin.storage.write import analysed, content_hash, register_model, store
 
 DEFAULT_BATCH = 32
 
@@ -37,25 +35,32 @@ class BatchAnalyzer(Protocol):
 
 @dataclass
 class IngestSummary:
-    """What one ingest run did."""
+    """What one ingest run did: documents are occurrences, texts their distinct texts."""
 
     read: int = 0
     added: int = 0
-    duplicates: int = 0
+    """New documents (occurrences) stored."""
+    updated: int = 0
+    """Documents stored before whose metadata this run changed."""
+    texts: int = 0
+    """New distinct texts stored."""
     analysed: int = 0
+    """Texts analysed by this run."""
     already_analysed: int = 0
+    """Documents whose text this model had analysed before."""
     spans: int = 0
     errors: list[FormatError] = field(default_factory=list)
+    """Records skipped, each with the reason."""
+    warnings: list[FormatError] = field(default_factory=list)
+    """Records stored with a change (say an unreadable date left out), each with the reason."""
 
+    failed: int = 0
+    """Documents read but not stored (the analyzer or the database refused them)."""
 
-def content_hash(text: str) -> str:
-    """SHA-256 hex digest of a document's text: its identity in the store."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def count_words(text: str) -> int:
-    """Whitespace-separated words of ``text``."""
-    return len(text.split())
+    @property
+    def unchanged(self) -> int:
+        """Documents read that were stored already, exactly so."""
+        return self.read - self.added - self.updated - self.failed
 
 
 def _records(paths: Iterable[Path]) -> Iterator[Document | FormatError]:
@@ -74,6 +79,10 @@ def _batches(
         if isinstance(item, FormatError):
             summary.errors.append(item)
             continue
+        removed = remove_nul(item)
+        if removed:
+            where = ", ".join(removed)
+            summary.warnings.append(FormatError(Path(item.id), f"NUL characters removed ({where})"))
         if not item.text.strip():
             summary.errors.append(FormatError(Path(item.id), "empty document"))
             continue
@@ -85,6 +94,35 @@ def _batches(
         yield batch
 
 
+def remove_nul(document: Document) -> list[str]:
+    """Remove NUL characters (which PostgreSQL cannot store) from ``document``, in place,
+    before it is analysed; return the names of the fields that held any."""
+    changed = []
+    for name in ("text", "title", "source", "url", "author", "language"):
+        value = getattr(document, name)
+        if isinstance(value, str) and "\x00" in value:
+            setattr(document, name, value.replace("\x00", ""))
+            changed.append(name)
+    cleaned = _without_nul(document.metadata)
+    if cleaned != document.metadata:
+        document.metadata = cleaned
+        changed.append("metadata")
+    if "\x00" in document.id:
+        document.id = document.id.replace("\x00", "") or "(no id)"
+        changed.append("id")
+    return changed
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
+
+
 def ingest(
     paths: Sequence[Path],
     engine: Engine,
@@ -93,126 +131,60 @@ def ingest(
     source: str | None = None,
     batch_size: int = DEFAULT_BATCH,
     on_batch: Callable[[int], None] | None = None,
+    summary: IngestSummary | None = None,
 ) -> IngestSummary:
     """Read ``paths`` into the store at ``engine``, analysing with ``analyzer``.
 
     ``source`` names the source of every document read; ``on_batch`` is told how many
-    records (good or bad) were handled since its last call (for progress).
+    records (good or bad) were handled since its last call (for progress). Pass ``summary``
+    to keep the figures of a run that is interrupted (they are filled in as it goes).
     """
     register_model(engine, analyzer.info)
-    summary = IngestSummary()
+    summary = summary if summary is not None else IngestSummary()
     reported = 0
     for batch in _batches(_records(paths), batch_size, summary):
         if source is not None:
             for document in batch:
                 document.source = source
-        _store_batch(engine, analyzer, batch, summary)
+        _ingest_batch(engine, analyzer, batch, summary)
         if on_batch is not None:
-            done = summary.read + len(summary.errors)
+            done = summary.read + len(summary.errors) - summary.failed
             on_batch(done - reported)
             reported = done
     if summary.added and is_postgres(engine):
         with engine.begin() as connection:  # fresh planner statistics after a bulk load
-            connection.exec_driver_sql("ANALYZE documents, analyses, spans")
+            connection.exec_driver_sql("ANALYZE texts, documents, analyses, spans")
     return summary
 
 
-class ModelMismatchError(ValueError):
-    """The store holds analyses by another model of the same name and version."""
-
-
-def register_model(engine: Engine, info: ModelInfo) -> None:
-    """Record ``info``'s fingerprint in the store, or refuse a model that is not the one stored.
-
-    Analyses are keyed by model name and version; a retrained model or other decoding settings
-    under the same name and version would otherwise be taken as "already analysed".
-    """
-    if info.fingerprint is None:
-        return
-    for attempt in range(2):
-        try:
-            with Session(engine) as session, session.begin():
-                row = session.get(ModelRow, (info.name, info.version))
-                if row is None:
-                    session.add(
-                        ModelRow(name=info.name, version=info.version, fingerprint=info.fingerprint)
-                    )
-                elif row.fingerprint != info.fingerprint:
-                    raise ModelMismatchError(
-                        f"this store holds analyses by another {info.name} {info.version} "
-                        f"(fingerprint {row.fingerprint}; this model's is {info.fingerprint}): "
-                        "its weights or decoding settings differ. Give your model its own name "
-                        "or version (unspin train --name/--version), or use another database."
-                    )
-            return
-        except IntegrityError:  # another process registered it first: check theirs
-            if attempt:
-                raise
-
-
-def _store_batch(
+def _ingest_batch(
     engine: Engine, analyzer: BatchAnalyzer, batch: list[Document], summary: IngestSummary
 ) -> None:
+    """Analyse the texts of ``batch`` this model has not analysed, then store it all."""
     summary.read += len(batch)
     info = analyzer.info
-    unique: dict[str, Document] = {}
+    done = analysed(engine, (content_hash(d.text) for d in batch), info)
+    todo: dict[str, Document] = {}
     for document in batch:
         key = content_hash(document.text)
-        if key in unique:
-            summary.duplicates += 1
+        if key in done:
+            summary.already_analysed += 1
         else:
-            unique[key] = document
-    with Session(engine) as session, session.begin():
-        known: dict[str, int] = {
-            key: doc_id
-            for key, doc_id in session.execute(
-                select(DocumentRow.content_hash, DocumentRow.id).where(
-                    DocumentRow.content_hash.in_(list(unique))
-                )
-            )
-        }
-        summary.duplicates += len(known)
-        done = set(
-            session.scalars(
-                select(AnalysisRow.document_id).where(
-                    AnalysisRow.document_id.in_(list(known.values())), AnalysisRow.made_by(info)
-                )
-            )
-        )
-        summary.already_analysed += len(done)
-        todo = {k: d for k, d in unique.items() if known.get(k) not in done}
-        analyses = _analyze(analyzer, todo, summary)
-        for key, document in todo.items():
-            if key not in analyses:
-                continue
-            if key not in known:
-                row = DocumentRow.from_document(document, key, count_words(document.text))
-                session.add(row)
-                session.flush()
-                known[key] = row.id
-                summary.added += 1
-        for key, analysis in analyses.items():
-            analysis_row = AnalysisRow(
-                document_id=known[key], model_name=info.name, model_version=info.version
-            )
-            session.add(analysis_row)
-            session.flush()
-            if analysis.spans:
-                session.execute(
-                    insert(SpanRow),
-                    [
-                        {
-                            "analysis_id": analysis_row.id,
-                            "start": s.start,
-                            "end": s.end,
-                            "technique": s.technique,
-                            "score": s.score,
-                        }
-                        for s in analysis.spans
-                    ],
-                )
-            summary.analysed += 1
-            summary.spans += len(analysis.spans)
+            todo.setdefault(key, document)
+    analyses = _analyze(analyzer, todo, summary)
+    first = {id(a.document) for a in analyses.values()}
+    failed = set(todo) - set(analyses)
+    occurrences = [d for d in batch if id(d) not in first and content_hash(d.text) not in failed]
+    summary.failed += len(batch) - len(occurrences) - len(first)
+    stored = store(engine, occurrences, list(analyses.values()))
+    summary.added += stored.documents
+    summary.updated += stored.updated
+    summary.texts += stored.texts
+    summary.analysed += stored.analyses
+    summary.spans += stored.spans
+    summary.failed += len(stored.failed)
+    for document, reason in stored.failed:
+        summary.errors.append(FormatError(Path(document.id), reason))
 
 
 def _analyze(

@@ -1,12 +1,21 @@
-"""The corpus tables: documents, their analyses (one per model version) and the spans found."""
+"""The corpus tables.
+
+``texts`` holds each distinct text once (by SHA-256 of its characters); ``documents`` holds every
+occurrence of a text, with its own id, title, source, date, url and metadata, so a wire story
+republished by ten outlets is ten documents of one text. A text is analysed once per model
+version (``analyses``, with its ``spans``); ``models`` records each model's fingerprint.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     ColumnElement,
     DateTime,
     Float,
@@ -17,12 +26,12 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql import func
 
 from unspin.schema import Document, ModelInfo
 
-_SHARED_FIELDS = ("title", "text", "source", "url", "author", "published", "language")
+_OCCURRENCE_FIELDS = ("title", "source", "url", "author", "published", "language")
 """Columns of ``documents`` that hold the Document field of the same name."""
 
 
@@ -30,44 +39,66 @@ class Base(DeclarativeBase):
     """Declarative base of the corpus tables."""
 
 
-class DocumentRow(Base):
-    """One stored document; ``content_hash`` (SHA-256 of the text) is unique."""
+class TextRow(Base):
+    """One distinct text; ``content_hash`` (SHA-256 of the text) is unique."""
 
-    __tablename__ = "documents"
+    __tablename__ = "texts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    external_id: Mapped[str | None] = mapped_column(String(512))
-    title: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     words: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(32))
+    """The text's language: detected, else as its first document declared it (None: unknown)."""
+
+
+class DocumentRow(Base):
+    """One occurrence of a text: where and when it was published, under which id.
+
+    ``occurrence_key`` (see :func:`occurrence_key`) tells occurrences of one text apart: a record
+    with the same source and id as a stored one updates it rather than adding another.
+    """
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("text_id", "occurrence_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text_id: Mapped[int] = mapped_column(ForeignKey("texts.id", ondelete="CASCADE"), index=True)
+    occurrence_key: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str | None] = mapped_column(String(512))
+    title: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(512), index=True)
     url: Mapped[str | None] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(String(512))
     published: Mapped[date | None] = mapped_column(index=True)
     language: Mapped[str | None] = mapped_column(String(32))
+    """The language the record declared (the text's own is ``texts.language``)."""
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
 
-    analyses: Mapped[list[AnalysisRow]] = relationship(back_populates="document")
-
-    @classmethod
-    def from_document(cls, document: Document, content_hash: str, words: int) -> DocumentRow:
-        """A row holding ``document``, stored under ``content_hash``."""
-        shared = {name: getattr(document, name) for name in _SHARED_FIELDS}
-        return cls(
-            content_hash=content_hash,
-            external_id=document.id,
-            words=words,
-            metadata_=document.metadata,
+    def to_document(self, text: str) -> Document:
+        """The stored document (its id is the external one, else the row's)."""
+        shared = {name: getattr(self, name) for name in _OCCURRENCE_FIELDS}
+        return Document(
+            id=self.external_id or str(self.id),
+            text=text,
+            metadata=dict(self.metadata_ or {}),
             **shared,
         )
 
-    def to_document(self) -> Document:
-        """The stored document (its id is the external one, else the row's)."""
-        shared = {name: getattr(self, name) for name in _SHARED_FIELDS}
-        return Document(
-            id=self.external_id or str(self.id), metadata=dict(self.metadata_ or {}), **shared
-        )
+
+def occurrence_key(source: str | None, external_id: str | None) -> str:
+    """What tells two documents of one text apart: SHA-256 of their source and id."""
+    return hashlib.sha256(json.dumps([source, external_id]).encode("utf-8")).hexdigest()
+
+
+def occurrence_values(document: Document) -> dict[str, Any]:
+    """The ``documents`` columns (but ``text_id``) of ``document``."""
+    return {
+        "occurrence_key": occurrence_key(document.source, document.id),
+        "external_id": document.id,
+        "metadata": document.metadata,
+        **{name: getattr(document, name) for name in _OCCURRENCE_FIELDS},
+    }
 
 
 class ModelRow(Base):
@@ -82,19 +113,19 @@ class ModelRow(Base):
 
 
 class AnalysisRow(Base):
-    """The analysis of one document by one model version."""
+    """The analysis of one text by one model version."""
 
     __tablename__ = "analyses"
-    __table_args__ = (UniqueConstraint("document_id", "model_name", "model_version"),)
+    __table_args__ = (UniqueConstraint("text_id", "model_name", "model_version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    text_id: Mapped[int] = mapped_column(ForeignKey("texts.id", ondelete="CASCADE"))
     model_name: Mapped[str] = mapped_column(String(200))
     model_version: Mapped[str] = mapped_column(String(100))
+    readable: Mapped[bool | None] = mapped_column(Boolean)
+    """Whether the model reads the text's language: False keeps the analysis out of statistics
+    (it found nothing because it could not read, not because the text is clean); None: unknown."""
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-
-    document: Mapped[DocumentRow] = relationship(back_populates="analyses")
-    spans: Mapped[list[SpanRow]] = relationship(back_populates="analysis")
 
     @staticmethod
     def made_by(model: ModelInfo) -> ColumnElement[bool]:
@@ -117,5 +148,3 @@ class SpanRow(Base):
     end: Mapped[int] = mapped_column(Integer)
     technique: Mapped[str] = mapped_column(String(100), index=True)
     score: Mapped[float] = mapped_column(Float)
-
-    analysis: Mapped[AnalysisRow] = relationship(back_populates="spans")

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from unspin.storage.queries import Stats
+from unspin.storage.stats import TIME_GROUPS, Stats
 from unspin.taxonomy import display_name
 
 MAX_TECHNIQUES = 14
+
+
+def undated_note(count: int) -> str:
+    """The note under a time chart that leaves ``count`` undated documents out."""
+    return f"{count} undated document{'s' if count != 1 else ''} not shown (no date to place)"
 
 
 def plot_stats(stats: Stats, output: Path) -> None:
@@ -22,14 +27,16 @@ def plot_stats(stats: Stats, output: Path) -> None:
     if not groups or not techniques:
         raise ValueError("nothing to plot: no analysed documents with spans match")
     title_model = f" ({stats.model.name} {stats.model.version})" if stats.model else ""
-    if stats.by in ("month", "week"):
+    if stats.by in TIME_GROUPS:
         fig, ax = plt.subplots(figsize=(11, 6), layout="constrained")
-        xs = [g.group for g in groups]
+        # Each period is labelled with the documents behind its points; an empty period is a
+        # gap in the lines (no share to show), not a zero.
+        xs = [f"{g.group}\nn={g.documents}" for g in groups]
         colors = plt.get_cmap("tab20")
         for index, technique in enumerate(techniques):
             ax.plot(
                 xs,
-                [100 * g.share(technique) for g in groups],
+                [100 * g.share(technique) if g.documents else float("nan") for g in groups],
                 marker="o",
                 color=colors((2 * index) % 20 + int(index >= 10)),
                 linestyle="-" if index < 10 else "--",
@@ -41,7 +48,9 @@ def plot_stats(stats: Stats, output: Path) -> None:
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
         ax.set_title(f"Share of documents using each technique, per {stats.by}{title_model}")
-        plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
+        plt.setp(ax.get_xticklabels(), rotation=45, ha="right", fontsize=8)
+        if stats.undated:
+            fig.text(0.01, 0.01, undated_note(stats.undated), fontsize=9, ha="left")
     else:
         values = [[100 * g.share(t) for t in techniques] for g in groups]
         height = max(3.5, 0.45 * len(groups) + 2.5)

@@ -16,19 +16,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine
 
+from unspin.storage.browse import list_documents, load_analysis
 from unspin.storage.db import open_engine
-from unspin.storage.queries import (
-    GROUPS,
-    Filters,
-    Stats,
-    group_dates,
-    latest_model,
-    list_documents,
-    load_analysis,
-    models,
-    sources,
-    stats,
-)
+from unspin.storage.filters import Filters, latest_model, models, sources
+from unspin.storage.stats import GROUPS, Stats, group_dates, stats
 from unspin.taxonomy import UnknownTechniqueError, display_name, resolve_technique
 from unspin.web.render import analysis_view, environment, technique_class
 

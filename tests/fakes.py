@@ -7,6 +7,11 @@ from collections.abc import Iterable, Sequence
 
 from unspin.schema import Analysis, Document, ModelInfo, Span
 
+HOSTILE_HTML = (
+    "<script>alert(1)</script> and <img src=x onerror=alert(1)> are {{ 1337*1000 }} traitors."
+)
+"""Text that would run script or template code if it were not escaped."""
+
 # Overlapping and nested on purpose: "disastrous plan" holds "disastrous".
 PATTERNS: tuple[tuple[str, str, float], ...] = (
     (r"disastrous plan", "Exaggeration,Minimisation", 0.35),

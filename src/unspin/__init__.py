@@ -5,11 +5,18 @@
 >>> [(s.technique, round(s.score, 2)) for s in analysis.spans]  # doctest: +SKIP
 """
 
+from importlib import metadata
+
+from unspin.errors import UnspinError
 from unspin.inference import Analyzer, analyze
 from unspin.schema import Analysis, Document, ModelInfo, Span
 from unspin.taxonomy import TECHNIQUES, Technique, get_technique
 
-__version__ = "0.1.0"
+try:
+    __version__ = metadata.version("unspin")
+    """The installed version; ``pyproject.toml`` is the one place it is written."""
+except metadata.PackageNotFoundError:  # pragma: no cover - a source tree that was not installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "TECHNIQUES",
@@ -19,6 +26,7 @@ __all__ = [
     "ModelInfo",
     "Span",
     "Technique",
+    "UnspinError",
     "__version__",
     "analyze",
     "get_technique",

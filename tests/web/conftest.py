@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from fakes import FakeAnalyzer
+from fakes import HOSTILE_HTML, FakeAnalyzer
 from unspin.web import WebSettings, create_app
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "src" / "unspin" / "models" / "default"
@@ -31,4 +31,4 @@ def client(fake: FakeAnalyzer, settings: WebSettings) -> Iterator[TestClient]:
 
 
 EXAMPLE = (Path(__file__).resolve().parents[2] / "src/unspin/examples/op-ed.txt").read_text()
-HOSTILE = "<script>alert(1)</script> and <img src=x onerror=alert(1)> are {{ 1337*1000 }} traitors."
+HOSTILE = HOSTILE_HTML

@@ -9,10 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pdf_files import encrypt_pdf, make_pdf
-from unspin.schema import Analysis, Document, ModelInfo, Span
 from unspin.web import create_app
-from unspin.web.render import analysis_view, render_standalone
-from unspin.web.segments import assign_lanes, segment_lines
 
 from .conftest import EXAMPLE, HOSTILE, FakeAnalyzer
 
@@ -145,64 +142,11 @@ def test_static_files(client: TestClient) -> None:
     assert css.headers["content-type"].startswith("text/css") and ".t0{--c:#" in css.text
 
 
-def test_segments_keep_overlaps_apart() -> None:
-    text = "aaaa bbbb cccc"
-    spans = [Span(0, 9, "Doubt"), Span(5, 14, "Slogans"), Span(5, 9, "Repetition")]
-    lanes = assign_lanes(spans)
-    assert len(set(lanes)) == 3
-    (line,) = segment_lines(text, spans)
-    assert "".join(s.text for s in line.segments) == text
-    middle = next(s for s in line.segments if s.start == 5)
-    assert {layer.span for layer in middle.layers} == {0, 1, 2}
-
-
-def test_lines_split_at_newlines() -> None:
-    text = "one two\n\nthree"
-    lines = segment_lines(text, [Span(4, 11, "Doubt")])
-    assert ["".join(s.text for s in line.segments) for line in lines] == ["one two", "", "three"]
-    assert lines[2].segments[0].layers and not lines[2].segments[1].layers
-
-
-def _analysis(text: str, spans: list[Span]) -> Analysis:
-    return Analysis(Document("d", text, title="<b>T</b>"), spans, ModelInfo("m", "1"))
-
-
-def test_view_counts_and_share() -> None:
-    text = "Bad plan. Good plan. Awful plan."
-    view = analysis_view(
-        _analysis(text, [Span(0, 3, "Loaded_Language", 0.9), Span(21, 26, "Doubt", 0.3)]),
-        threshold=0.5,
-    )
-    assert view.sentences == 3 and view.sentences_with_technique == 1
-    assert {i.technique: i.count for i in view.legend} == {"Loaded_Language": 1, "Doubt": 0}
-
-
-def test_standalone_is_self_contained_and_escaped() -> None:
-    text = HOSTILE + "\nمن الواضح أن هذا القرار فاشل تماما."
-    spans = [Span(text.index("alert(1)"), text.index("alert(1)") + 8, "Loaded_Language", 0.9)]
-    html = render_standalone([_analysis(text, spans), _analysis("calm text", [])])
-    assert html.startswith("<!doctype html>")
-    assert "<script" not in html and "<img" not in html and "<b>T</b>" not in html
-    assert "&lt;b&gt;T&lt;/b&gt;" in html
-    assert "Content-Security-Policy" in html and "sha256-" in html
-    assert html.count('<article class="analysis"') == 2
-    assert "فاشل" in html and 'dir="auto"' in html
-    assert 'title="Loaded Language (0.90)"' in html
-
-
 def test_binary_txt_upload_says_why(client: TestClient) -> None:
     files = {"file": ("data.txt", bytes(range(256)) * 4, "text/plain")}
     response = client.post("/analyze", files=files)
     assert response.status_code == 422
     assert "Cannot read data.txt" in response.text
-
-
-def test_confident_spans_take_the_top_lanes() -> None:
-    spans = [Span(0, 20, "Doubt", 0.3), Span(2, 6, "Slogans", 0.9), Span(8, 12, "Repetition", 0.8)]
-    assert assign_lanes(spans) == [1, 0, 0]
-    many = [Span(i, i + 50, "Doubt", 0.5) for i in range(20)]
-    lanes = assign_lanes(many)
-    assert lanes[:5] == [0, 1, 2, 3, 4] and max(lanes) == 5
 
 
 def test_page_analyses_at_the_model_threshold_by_default(fake: FakeAnalyzer) -> None:

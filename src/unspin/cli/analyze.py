@@ -125,7 +125,7 @@ def format_analyses(analyses: list[Analysis], output_format: str) -> str:
 
         return json.dumps([a.to_dict() for a in analyses], ensure_ascii=False, indent=2) + "\n"
     if output_format == "html":
-        from unspin.web.render import render_standalone
+        from unspin.render import render_standalone
 
         return render_standalone(analyses)
     raise ValueError(f"unknown output format {output_format!r}")

@@ -6,6 +6,8 @@ import os
 
 import click
 
+from unspin.errors import UnspinError
+
 DEBUG_VARIABLE = "UNSPIN_DEBUG"
 """Set this environment variable to see the full traceback of an error."""
 
@@ -18,12 +20,12 @@ def describe_error(error: BaseException) -> str:
     if isinstance(error, KeyError) and error.args:
         return str(error.args[0])
     message = " ".join(str(error).split())
-    if isinstance(error, ValueError | OSError | RuntimeError):
+    if isinstance(error, UnspinError | ValueError | OSError | RuntimeError):
         return message or type(error).__name__
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
-class UserError(click.ClickException):
+class UserError(UnspinError, click.ClickException):
     """A ClickException built from any exception: ``Error: <one line>`` and exit status 1."""
 
     def __init__(self, error: BaseException) -> None:

@@ -6,28 +6,7 @@ import json
 
 import click
 
-from unspin.taxonomy import SEMEVAL2021_TO_UNSPIN, TECHNIQUES, Technique
-
-
-def semeval2021_names(technique: Technique) -> list[str]:
-    """The SemEval-2021 Task 6 techniques that map onto ``technique``."""
-    return [name for name, target in SEMEVAL2021_TO_UNSPIN.items() if target == technique.name]
-
-
-def techniques_as_json() -> list[dict[str, object]]:
-    """The taxonomy as JSON-ready dicts."""
-    return [
-        {
-            "name": t.name,
-            "display_name": t.display_name,
-            "definition": t.definition,
-            "example": t.example,
-            "color": t.color,
-            "in_ptc": t.in_ptc,
-            "semeval2021": semeval2021_names(t),
-        }
-        for t in TECHNIQUES
-    ]
+from unspin.taxonomy import TECHNIQUES, semeval2021_names, techniques_as_json
 
 
 @click.command("techniques")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from unspin.errors import UnspinError
 
-class FormatError(ValueError):
+
+class FormatError(UnspinError, ValueError):
     """A file that cannot be read as the format it claims to be; names the file and line."""
 
     def __init__(self, path: str | Path, message: str, line: int | None = None) -> None:

@@ -13,6 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
+from unspin.errors import UnspinError
 from unspin.inference.decode import (
     calibrate,
     char_range,
@@ -55,7 +56,7 @@ def _onnx_session(path: Path) -> Runner:
     return session
 
 
-class TextTooLongError(ValueError):
+class TextTooLongError(UnspinError, ValueError):
     """A text longer than the analyzer accepts."""
 
 

@@ -8,12 +8,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from unspin.errors import UnspinError
+
 MODEL_FORMAT = "unspin.model/1"
 CONFIG_FILE = "config.json"
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
 
 
-class ModelError(RuntimeError):
+class ModelError(UnspinError, RuntimeError):
     """A model folder that is missing, incomplete or of an unknown format."""
 
 

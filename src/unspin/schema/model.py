@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from unspin.errors import UnspinError
 from unspin.schema.sentences import sentence_spans
 
 SCHEMA_VERSION = "unspin.analysis/1"
 """Version tag written into every serialised analysis; bumped on any incompatible change."""
 
 
-class SchemaError(ValueError):
+class SchemaError(UnspinError, ValueError):
     """Raised when data does not fit unspin's data model (bad offsets, wrong types, ...)."""
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from unspin.errors import UnspinError
 from unspin.storage import DEFAULT_DB
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -24,7 +25,7 @@ _BEGIN_OPTION = "unspin_sqlite_begin"
 _MIGRATION_LOCK = 0x756E7370  # "unsp": the advisory lock id migrations hold on PostgreSQL
 
 
-class StoreNotFoundError(ValueError):
+class StoreNotFoundError(UnspinError, ValueError):
     """A read-only command named a database that does not exist or holds no corpus."""
 
 

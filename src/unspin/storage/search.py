@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Engine, column, select, table, text
 from sqlalchemy.orm import Session
 
+from unspin.errors import UnspinError
 from unspin.schema import ModelInfo
 from unspin.storage.browse import Found, first_documents, found_in
 from unspin.storage.db import is_postgres
@@ -34,7 +35,7 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"[^\W_]+")
 
 
-class QuerySyntaxError(ValueError):
+class QuerySyntaxError(UnspinError, ValueError):
     """A search query that means nothing searchable (say, only exclusions)."""
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from unspin.errors import UnspinError
 from unspin.schema import Analysis, Document, ModelInfo
 from unspin.storage.db import for_writing, is_postgres
 from unspin.storage.models import (
@@ -253,7 +254,7 @@ def analysed(engine: Engine, hashes: Iterable[str], model: ModelInfo) -> set[str
         )
 
 
-class ModelMismatchError(ValueError):
+class ModelMismatchError(UnspinError, ValueError):
     """The store holds analyses by another model of the same name and version."""
 
 

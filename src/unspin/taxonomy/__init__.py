@@ -10,7 +10,9 @@ from unspin.taxonomy.techniques import (
     from_semeval2021,
     get_technique,
     resolve_technique,
+    semeval2021_names,
     technique_names,
+    techniques_as_json,
 )
 
 __all__ = [
@@ -23,5 +25,7 @@ __all__ = [
     "from_semeval2021",
     "get_technique",
     "resolve_technique",
+    "semeval2021_names",
     "technique_names",
+    "techniques_as_json",
 ]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from unspin.errors import UnspinError
+
 
 @dataclass(frozen=True)
 class Technique:
@@ -195,7 +197,7 @@ SEMEVAL2021_TO_UNSPIN: dict[str, str] = {
 }
 
 
-class UnknownTechniqueError(KeyError):
+class UnknownTechniqueError(UnspinError, KeyError):
     """Raised for a technique name that is neither an unspin nor a mapped SemEval-2021 name."""
 
 
@@ -253,3 +255,24 @@ def from_semeval2021(name: str) -> str:
 def technique_names(ptc_only: bool = False) -> list[str]:
     """All technique names, in taxonomy order."""
     return [t.name for t in (PTC_TECHNIQUES if ptc_only else TECHNIQUES)]
+
+
+def semeval2021_names(technique: Technique) -> list[str]:
+    """The SemEval-2021 Task 6 techniques that map onto ``technique``."""
+    return [name for name, target in SEMEVAL2021_TO_UNSPIN.items() if target == technique.name]
+
+
+def techniques_as_json() -> list[dict[str, object]]:
+    """The taxonomy as JSON-ready dicts (``unspin techniques --json``, ``/api/techniques``)."""
+    return [
+        {
+            "name": t.name,
+            "display_name": t.display_name,
+            "definition": t.definition,
+            "example": t.example,
+            "color": t.color,
+            "in_ptc": t.in_ptc,
+            "semeval2021": semeval2021_names(t),
+        }
+        for t in TECHNIQUES
+    ]

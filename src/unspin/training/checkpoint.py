@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from unspin.errors import UnspinError
 from unspin.training.config import TrainConfig
 from unspin.training.model import SpanTagger
 
@@ -27,7 +28,7 @@ NOT_RESUMABLE = ("output", "threads")
 """Settings a resumed run may change."""
 
 
-class ResumeError(ValueError):
+class ResumeError(UnspinError, ValueError):
     """A run cannot be resumed from the checkpoint in its output folder."""
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from unspin.errors import UnspinError
 from unspin.inference.analyzer import Analyzer
 from unspin.inference.windows import TokenizedText
 
@@ -20,7 +21,7 @@ SPLIT_SETTINGS = ("ptc", "seed", "dev_share", "test_share", "limit_articles")
 """What decides which articles a run trains on; teacher and student must agree on all of it."""
 
 
-class TeacherError(ValueError):
+class TeacherError(UnspinError, ValueError):
     """A folder cannot serve as the teacher of a training run."""
 
 

@@ -8,8 +8,8 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field, field_validator
 
 import unspin
-from unspin.cli.techniques import techniques_as_json
 from unspin.schema import Analysis, Document, check_unicode
+from unspin.taxonomy import techniques_as_json
 from unspin.web.runner import AnalysisTimeout, Runner
 
 router = APIRouter(prefix="/api", tags=["api"])

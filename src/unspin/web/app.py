@@ -86,7 +86,8 @@ def create_app(
         app.include_router(dashboard.router)
     swagger_ui = StaticFiles(packages=[("fastapi_offline", "static")])
     app.mount("/static/swagger-ui", swagger_ui, name="swagger-ui")
-    app.mount("/static", StaticFiles(packages=[("unspin.web", "static")]), name="static")
+    site_static = StaticFiles(packages=[("unspin.web", "static"), ("unspin.render", "static")])
+    app.mount("/static", site_static, name="static")
     return app
 
 

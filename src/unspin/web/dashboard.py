@@ -16,12 +16,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine
 
+from unspin.render import analysis_view, technique_class
 from unspin.storage.browse import list_documents, load_analysis
 from unspin.storage.db import open_engine
 from unspin.storage.filters import Filters, latest_model, models, sources
 from unspin.storage.stats import GROUPS, Stats, group_dates, stats
 from unspin.taxonomy import UnknownTechniqueError, display_name, resolve_technique
-from unspin.web.render import analysis_view, environment, technique_class
+from unspin.web.environment import environment
 
 router = APIRouter(prefix="/dashboard")
 PAGE_SIZE = 25

@@ -18,13 +18,15 @@ from urllib.parse import urljoin
 import anyio
 import httpx
 
+from unspin.errors import UnspinError
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 USER_AGENT = "unspin/0.1 (+https://github.com/unspin; article analysis)"
 _REDIRECTS = {301, 302, 303, 307, 308}
 
 
-class FetchError(ValueError):
+class FetchError(UnspinError, ValueError):
     """A URL that cannot or may not be fetched; the message is safe to show to the user."""
 
 

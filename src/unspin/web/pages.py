@@ -14,14 +14,16 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.templating import Jinja2Templates
 
+from unspin.errors import UnspinError
 from unspin.formats.errors import FormatError
 from unspin.formats.html import extract_text
 from unspin.formats.pdf import PDF_SUFFIXES, pdf_text
 from unspin.formats.text import decode_bytes
+from unspin.render import analysis_view, technique_css
 from unspin.schema import Analysis, Document
 from unspin.web.api import check_length, runner_of
+from unspin.web.environment import environment
 from unspin.web.fetch import FetchError, fetch_url
-from unspin.web.render import analysis_view, environment, technique_css
 from unspin.web.runner import AnalysisTimeout, WebSettings
 
 router = APIRouter(include_in_schema=False)
@@ -32,7 +34,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 
 
-class InputError(Exception):
+class InputError(UnspinError):
     """Input the page cannot analyse; the message is shown on the form."""
 
     def __init__(self, message: str, status: int = 422) -> None:

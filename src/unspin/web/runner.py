@@ -9,6 +9,7 @@ from typing import Protocol, TypeVar
 
 import anyio
 
+from unspin.errors import UnspinError
 from unspin.schema import Analysis, Document, ModelInfo
 
 T = TypeVar("T")
@@ -65,7 +66,7 @@ class WebSettings:
         return 4 * self.max_chars * max(1, self.max_batch) + 1_000_000
 
 
-class AnalysisTimeout(Exception):
+class AnalysisTimeout(UnspinError):
     """An analysis did not finish within the request timeout."""
 
 

@@ -3,6 +3,7 @@
 ``analysis_view`` prepares everything a template needs (segments, legend, chart, summary);
 the ``_analysis.html`` template draws it. The web app's analysis page and
 ``render_standalone`` both use them, so the highlighted text looks the same everywhere.
+Needs Jinja2 only (a core dependency), no web framework.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from typing import Any
 
 import jinja2
 
+from unspin.render.segments import Line, Segment, segment_lines
 from unspin.schema import Analysis, ModelInfo, in_reading_order, sentence_spans
 from unspin.taxonomy import TECHNIQUES, UnknownTechniqueError, display_name, get_technique
-from unspin.web.segments import Line, Segment, segment_lines
 
 UNKNOWN_COLOR = "#888888"
 
@@ -188,11 +189,18 @@ def analysis_view(
     )
 
 
-@cache
-def environment() -> jinja2.Environment:
-    """The Jinja2 environment for every unspin page (autoescaping always on)."""
+TEMPLATES = jinja2.PackageLoader("unspin.render", "templates")
+"""The loader of this package's templates (``_analysis.html``, ``standalone.html``)."""
+
+
+def new_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
+    """A Jinja2 environment set up as every unspin page needs (autoescaping always on).
+
+    ``loader`` must also find :data:`TEMPLATES`' templates (a ``jinja2.ChoiceLoader`` can add
+    more) for pages that draw analyses.
+    """
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("unspin.web", "templates"),
+        loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -203,14 +211,21 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def _static_text(name: str) -> str:
-    return resources.files("unspin.web").joinpath("static", name).read_text(encoding="utf-8")
+@cache
+def environment() -> jinja2.Environment:
+    """The environment of the standalone page: this package's templates only."""
+    return new_environment(TEMPLATES)
+
+
+def stylesheet() -> str:
+    """``unspin.css``, the stylesheet of every page (served by the web app, inlined here)."""
+    return resources.files("unspin.render").joinpath("static", "unspin.css").read_text("utf-8")
 
 
 def render_standalone(analyses: list[Analysis]) -> str:
     """A self-contained HTML page (inline CSS, no scripts) showing every analysis."""
     views = [analysis_view(a, key=f"a{n}") for n, a in enumerate(analyses)]
-    css = _static_text("unspin.css") + technique_css()
+    css = stylesheet() + technique_css()
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     template = environment().get_template("standalone.html")
     return template.render(views=views, css=css, css_hash=f"sha256-{digest}")

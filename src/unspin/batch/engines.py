@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
 from unspin.batch.work import Shard, ShardWorker, SpansOrError
+from unspin.errors import UnspinError
 from unspin.schema import Document, ModelInfo
 
 SHARDS_PER_WORKER = 2
@@ -45,7 +46,7 @@ class Engine(Protocol):
         ...
 
 
-class WorkerLostError(RuntimeError):
+class WorkerLostError(UnspinError, RuntimeError):
     """A shard's worker died more than :data:`MAX_ATTEMPTS` times."""
 
 

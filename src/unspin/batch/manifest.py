@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from unspin.batch.table import BATCH_SCHEMA
+from unspin.errors import UnspinError
 from unspin.formats.documents import document_files
 from unspin.schema import ModelInfo
 
 MANIFEST_NAME = "manifest.json"
 
 
-class ManifestMismatchError(ValueError):
+class ManifestMismatchError(UnspinError, ValueError):
     """The output folder holds a run with other settings or inputs than this one."""
 
 

@@ -16,13 +16,14 @@ from typing import Any
 
 from unspin.batch.engines import SHARDS_PER_WORKER, Finished, check_attempts
 from unspin.batch.work import Shard, ShardWorker
+from unspin.errors import UnspinError
 from unspin.schema import ModelInfo
 
 LOCAL_OBJECT_STORE_BYTES = 256 * 1024**2
 """Object store of a Ray this engine starts itself: shards are small, the default is 30% of RAM."""
 
 
-class RayUnavailableError(ImportError):
+class RayUnavailableError(UnspinError, ImportError):
     """``--engine ray`` without Ray installed."""
 
 

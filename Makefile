@@ -30,8 +30,9 @@ run: install
 	$(BIN)/unspin analyze src/unspin/examples/op-ed.txt
 
 lint: install-dev
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/lint-imports --no-logo
 
 typecheck: install-dev
 	$(BIN)/mypy

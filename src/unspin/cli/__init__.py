@@ -1,0 +1,1 @@
+"""The ``unspin`` command; each subcommand's module is imported only when it runs."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from unspin.language import detect_language
 from unspin.schema import Analysis, Document, ModelInfo, Span
 
 HOSTILE_HTML = (
@@ -52,7 +53,7 @@ class FakeAnalyzer:
                 for m in re.finditer(pattern, doc.text)
                 if score >= cut
             ]
-            out.append(Analysis(doc, sorted(spans), self.info))
+            out.append(Analysis(doc, sorted(spans), self.info, detect_language(doc.text)))
         return out
 
     def classify_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Span]:

@@ -8,7 +8,8 @@
 from importlib import metadata
 
 from unspin.errors import UnspinError
-from unspin.inference import Analyzer, analyze
+from unspin.inference import Analyzer, analyze, models_reading
+from unspin.language import LanguageGuess, detect_language
 from unspin.schema import Analysis, Document, ModelInfo, Span
 from unspin.taxonomy import TECHNIQUES, Technique, get_technique
 
@@ -23,11 +24,14 @@ __all__ = [
     "Analysis",
     "Analyzer",
     "Document",
+    "LanguageGuess",
     "ModelInfo",
     "Span",
     "Technique",
     "UnspinError",
     "__version__",
     "analyze",
+    "detect_language",
     "get_technique",
+    "models_reading",
 ]

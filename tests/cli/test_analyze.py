@@ -66,7 +66,7 @@ def test_jsonl_keeps_unicode_offsets(
     text = "سياسة 👋🏽 مدمرة\r\nتماما"
     result = runner.invoke(main, ["analyze", str(write(tmp_path, "ar.txt", text)), "-f", "jsonl"])
     assert result.exit_code == 0, result.output
-    [line] = result.output.splitlines()
+    [line] = result.stdout.splitlines()
     analysis = Analysis.from_json(line)
     assert analysis.document.text == text
     assert [s.text_in(text) for s in analysis.spans] == ["مدمرة"]
@@ -153,3 +153,22 @@ def test_highlighting_styles_overlaps() -> None:
     assert rendered.plain == "a bc⁽¹⁾⁽²⁾ d"
     styles = {rendered.plain[s.start : s.end]: str(s.style) for s in rendered.spans}
     assert "underline" in styles["bc"] and "underline" not in styles["a "]
+
+
+ARABIC = "هؤلاء الخونة في الحكومة باعوا الوطن للأجانب، ولا يستحقون إلا الطرد من البلاد."
+
+
+def test_a_language_the_model_does_not_read_is_named_in_every_format(
+    tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer
+) -> None:
+    path = write(tmp_path, "statement.txt", ARABIC)
+    shown = runner.invoke(main, ["analyze", str(path)])
+    assert "appears to be in Arabic" in shown.stdout
+    assert "in a language the model does not read" in shown.stdout
+    as_json = runner.invoke(main, ["analyze", str(path), "-f", "json"])
+    data = json.loads(as_json.stdout)
+    assert data["language"]["code"] == "ar" and data["language"]["read_by_model"] is False
+    assert "appears to be in Arabic" in data["warnings"][0]
+    assert "statement: This text appears to be in Arabic" in as_json.stderr
+    english = runner.invoke(main, ["analyze", str(write(tmp_path, "en.txt")), "-f", "json"])
+    assert json.loads(english.stdout)["warnings"] == [] and english.stderr == ""

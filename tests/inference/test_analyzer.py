@@ -184,3 +184,15 @@ def test_confident_technique_channel_adds_a_nested_span_once(analyzer: Analyzer)
     assert span.score > 0.5
     assert analyzer.decode(text, out, decoding=replace(settings, technique_threshold=1.0)) == []
     assert analyzer.decode(text, out, threshold=0.9, decoding=settings) == []
+
+
+def test_a_text_in_a_language_the_model_does_not_read_is_flagged(analyzer: Analyzer) -> None:
+    arabic = "هؤلاء الخونة في الحكومة باعوا الوطن للأجانب، ولا يستحقون إلا الطرد من البلاد."
+    analysis = analyzer.analyze(arabic)
+    assert analysis.language is not None and analysis.language.code == "ar"
+    assert analysis.unread_language is not None
+    assert "Arabic" in analysis.warnings()[0]
+    english = analyzer.analyze("These corrupt traitors in Congress want to destroy our nation.")
+    assert english.language is not None and english.language.code == "en"
+    assert english.warnings() == []
+    assert english.model.languages == ("en",)

@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from unspin.inference import Analyzer
-from unspin.inference.model_folder import CONFIG_FILE, DEFAULT_MODEL_DIR, ModelConfig, ModelError
+from unspin.inference.model_folder import (
+    CONFIG_FILE,
+    DEFAULT_MODEL_DIR,
+    ModelConfig,
+    ModelError,
+    installed_models,
+    models_reading,
+)
 
 
 def _folder_with(tmp_path: Path, change: dict[str, Any]) -> Path:
@@ -51,3 +58,21 @@ def test_missing_or_unreadable_folders_are_refused(tmp_path: Path) -> None:
     (folder / "span_head.npz").unlink()
     with pytest.raises(ModelError, match=r"span_head\.npz is missing"):
         Analyzer(folder)
+
+
+def test_a_model_names_the_languages_it_reads_without_changing_its_fingerprint(
+    tmp_path: Path,
+) -> None:
+    shipped = ModelConfig.load(DEFAULT_MODEL_DIR)
+    assert shipped.languages == ["en"]
+    folder = _folder_with(tmp_path, {"languages": ["ar", "en"]})
+    claimed = ModelConfig.load(folder)
+    assert claimed.languages == ["ar", "en"]
+    assert claimed.fingerprint(folder) == shipped.fingerprint(DEFAULT_MODEL_DIR)
+    assert Analyzer(folder).info.languages == ("ar", "en")
+
+
+def test_installed_models_say_which_read_a_language() -> None:
+    assert DEFAULT_MODEL_DIR in installed_models()
+    assert DEFAULT_MODEL_DIR in models_reading("en")
+    assert models_reading("xx") == []

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from unspin.language import LanguageGuess
 from unspin.schema import SCHEMA_VERSION, Analysis, Document, ModelInfo, SchemaError, Span
 
 MODEL = ModelInfo("unspin-test", "0.0.1")
@@ -86,3 +87,41 @@ def test_summary_counts_sentences() -> None:
     summary = Analysis(Document("1", text), spans, MODEL).summary()
     assert summary.sentences == 3 and summary.sentences_with_technique == 2
     assert summary.technique_counts == {"Doubt": 2, "Loaded_Language": 1}
+
+
+def test_an_analysis_in_a_language_its_model_does_not_read_says_so() -> None:
+    arabic = Document("ar", "هؤلاء الخونة في الحكومة باعوا الوطن للأجانب")
+    analysis = Analysis(arabic, [], MODEL, LanguageGuess("ar", 0.98))
+    assert analysis.unread_language == LanguageGuess("ar", 0.98)
+    (warning,) = analysis.warnings()
+    assert "appears to be in Arabic" in warning
+    assert "reads only English" in warning
+    data = analysis.to_dict()
+    assert data["language"] == {
+        "code": "ar",
+        "name": "Arabic",
+        "confidence": 0.98,
+        "read_by_model": False,
+    }
+    assert data["warnings"] == [warning]
+    assert Analysis.from_json(analysis.to_json()) == analysis
+    assert analysis.above(0.9).warnings() == [warning]
+
+
+def test_unsure_guesses_say_so_and_read_or_unknown_languages_give_no_warning() -> None:
+    slogan = Analysis(Document("s", "هذه مؤامرة!"), [], MODEL, LanguageGuess("ar", 0.45))
+    assert "may be in Arabic (too short to be sure)" in slogan.warnings()[0]
+    for guess in (LanguageGuess("en", 0.99), LanguageGuess("und", 0.0), None):
+        assert Analysis(Document("e", "text"), [], MODEL, guess).warnings() == []
+    bilingual = ModelInfo("m", "1", languages=("ar", "en", "fr"))
+    french = Analysis(Document("f", "x"), [], bilingual, LanguageGuess("fr", 0.9))
+    assert french.warnings() == []
+    assert bilingual.languages_named() == "Arabic, English and French"
+
+
+def test_analyses_saved_before_languages_existed_still_load() -> None:
+    data = Analysis(Document("1", "text"), [], ModelInfo("m", "1", "ab")).to_dict()
+    del data["language"], data["warnings"], data["model"]["languages"]
+    back = Analysis.from_dict(data)
+    assert back.language is None
+    assert back.model == ModelInfo("m", "1", "ab", ("en",))

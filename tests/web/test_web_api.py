@@ -24,8 +24,21 @@ def test_analyze_equals_analyzer(client: TestClient, fake: FakeAnalyzer) -> None
         "name": "fake-model",
         "version": "0.0-test",
         "fingerprint": "fake-patterns-1",
+        "languages": ["en"],
     }
     assert 0 < body["summary"]["sentence_share"] <= 1
+    assert body["language"]["code"] == "en" and body["language"]["read_by_model"]
+    assert body["warnings"] == []
+
+
+def test_a_language_the_model_does_not_read_is_named(client: TestClient) -> None:
+    arabic = "هؤلاء الخونة في الحكومة باعوا الوطن للأجانب، ولا يستحقون إلا الطرد من البلاد."
+    body = client.post("/api/analyze", json={"text": arabic}).json()
+    assert body["language"]["code"] == "ar" and not body["language"]["read_by_model"]
+    assert "appears to be in Arabic" in body["warnings"][0]
+    batch = {"documents": [{"id": "ar", "text": arabic}, {"id": "en", "text": EXAMPLE}]}
+    results = client.post("/api/analyze/batch", json=batch).json()["results"]
+    assert [bool(r["warnings"]) for r in results] == [True, False]
 
 
 def test_threshold_is_passed_on(client: TestClient, fake: FakeAnalyzer) -> None:
@@ -120,6 +133,7 @@ def test_techniques_and_health(client: TestClient) -> None:
         "name": "fake-model",
         "version": "0.0-test",
         "fingerprint": "fake-patterns-1",
+        "languages": ["en"],
     }
     assert health["status"] == "ok" and health["version"]
 

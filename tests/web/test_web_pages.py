@@ -157,3 +157,13 @@ def test_page_analyses_at_the_model_threshold_by_default(fake: FakeAnalyzer) -> 
     parsed = json.loads(data.group(1))
     assert parsed["floor"] == parsed["threshold"] == 0.5
     assert len(parsed["spans"]) == len(fake.analyze(EXAMPLE).spans)
+
+
+def test_a_language_the_model_does_not_read_is_named_on_the_page(client: TestClient) -> None:
+    arabic = "هؤلاء الخونة في الحكومة باعوا الوطن للأجانب، ولا يستحقون إلا الطرد من البلاد."
+    html = client.post("/analyze", data={"text": arabic}).text
+    assert 'class="warning" role="alert"' in html and "appears to be in Arabic" in html
+    assert "in a language the model does not read" in html
+    assert "appears to be in" not in client.post("/analyze", data={"text": EXAMPLE}).text
+    standalone = render_standalone([FakeAnalyzer().analyze(arabic)])
+    assert "appears to be in Arabic" in standalone

@@ -106,6 +106,10 @@ def analyze(
     if documents:
         analyzer = load_analyzer(model)
         analyses = analyzer.analyze_batch(documents, threshold=threshold)
+        if output_format != "text":  # the terminal view shows them in place
+            for analysis in analyses:
+                for warning in analysis.warnings():
+                    click.echo(f"Warning: {analysis.document.id}: {warning}", err=True)
         if output_format == "text":
             _print_text(analyses, output)
         else:

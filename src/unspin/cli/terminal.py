@@ -93,9 +93,14 @@ def render_analysis(analysis: Analysis) -> RenderableType:
     spans = in_reading_order(analysis.spans)
     summary = analysis.summary()
     title = escape(printable(document.title or document.id))
-    parts: list[RenderableType] = [highlighted_text(document.text.rstrip(), spans), Text()]
+    parts: list[RenderableType] = [
+        Text(f"⚠ {w}\n", style="bold yellow") for w in analysis.warnings()
+    ]
+    parts += [highlighted_text(document.text.rstrip(), spans), Text()]
     if spans:
         parts.append(span_table(document.text, spans))
+    elif analysis.unread_language:
+        parts.append(Text("No persuasion techniques found, in a language the model does not read."))
     else:
         parts.append(Text("No persuasion techniques found.", style="italic"))
     footer = (

@@ -27,6 +27,7 @@ from unspin.inference.decode import (
 from unspin.inference.model_folder import Decoding, ModelConfig, resolve_model_dir
 from unspin.inference.span_features import N_SURFACE_FEATURES, surface_features
 from unspin.inference.windows import TextEncoder, TokenizedText, Window, pad_batch, plan_windows
+from unspin.language import detect_language
 from unspin.schema import Analysis, Document, ModelInfo, Span, check_unicode, in_reading_order
 
 DEFAULT_THRESHOLD = 0.5
@@ -109,7 +110,10 @@ class Analyzer:
         self._span_weight = head["weight"].astype(np.float32)
         self._span_bias = head["bias"].astype(np.float32)
         self.info = ModelInfo(
-            self.config.name, self.config.version, self.config.fingerprint(self.folder)
+            self.config.name,
+            self.config.version,
+            self.config.fingerprint(self.folder),
+            tuple(self.config.languages),
         )
 
     @property
@@ -135,7 +139,12 @@ class Analyzer:
         documents = [_as_document(item, index) for index, item in enumerate(items)]
         outputs = self.iter_token_outputs([d.text for d in documents])
         return [
-            Analysis(document, self.decode(document.text, out, threshold), self.info)
+            Analysis(
+                document,
+                self.decode(document.text, out, threshold),
+                self.info,
+                detect_language(document.text),
+            )
             for document, out in zip(documents, outputs, strict=True)
         ]
 

@@ -60,6 +60,8 @@ class ModelConfig:
     tokenizer_file: str = "tokenizer.json"
     span_head_file: str = "span_head.npz"
     base_encoder: str = ""
+    languages: list[str] = field(default_factory=lambda: ["en"])
+    """ISO 639 codes of the languages the model reads (a config without them: English)."""
     metrics: dict[str, Any] = field(default_factory=dict)
     format: str = MODEL_FORMAT
 
@@ -103,10 +105,11 @@ class ModelConfig:
         """A digest of the model files and the settings that decide its outputs.
 
         Two folders with the same name and version but other weights or decoding settings
-        get different fingerprints; the scores in ``metrics`` do not count.
+        get different fingerprints; the scores in ``metrics`` and the languages claimed do not
+        count.
         """
         digest = hashlib.sha256()
-        settings = {k: v for k, v in asdict(self).items() if k != "metrics"}
+        settings = {k: v for k, v in asdict(self).items() if k not in ("metrics", "languages")}
         digest.update(json.dumps(settings, sort_keys=True).encode("utf-8"))
         for file in (self.onnx_file, self.tokenizer_file, self.span_head_file):
             path = folder / file
@@ -129,3 +132,14 @@ def resolve_model_dir(model: str | Path | None) -> Path:
     if not folder.is_dir():
         raise ModelError(f"{folder}: model folder not found")
     return folder
+
+
+def installed_models() -> dict[Path, ModelConfig]:
+    """The model folders shipped inside the unspin package, with their configs."""
+    folders = sorted(p for p in DEFAULT_MODEL_DIR.parent.iterdir() if (p / CONFIG_FILE).is_file())
+    return {folder: ModelConfig.load(folder) for folder in folders}
+
+
+def models_reading(language: str) -> list[Path]:
+    """The installed model folders whose model reads ``language`` (an ISO 639 code)."""
+    return [folder for folder, config in installed_models().items() if language in config.languages]

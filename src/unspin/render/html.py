@@ -68,6 +68,8 @@ class AnalysisView:
     threshold: float
     floor: float
     model: ModelInfo
+    warnings: list[str]
+    """What a reader must know first (a language the model does not read)."""
     data: dict[str, Any]
     """JSON for the page script: spans, sentences, techniques, thresholds, the analysis."""
 
@@ -160,7 +162,7 @@ def analysis_view(
     )
     sentences = sentence_spans(text)
     covered = sum(1 for a, b in sentences if any(s.start < b and a < s.end for s in shown))
-    exported = Analysis(document, spans, analysis.model).to_dict()
+    exported = Analysis(document, spans, analysis.model, analysis.language).to_dict()
     data = {
         "threshold": threshold,
         "floor": floor,
@@ -185,6 +187,7 @@ def analysis_view(
         threshold=threshold,
         floor=floor,
         model=analysis.model,
+        warnings=analysis.warnings(),
         data=data,
     )
 

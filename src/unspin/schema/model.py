@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from unspin.errors import UnspinError
+from unspin.language import UNDETERMINED, LanguageGuess, language_name
 from unspin.schema.sentences import sentence_spans
 
 SCHEMA_VERSION = "unspin.analysis/1"
@@ -174,12 +175,34 @@ class ModelInfo:
     fingerprint: str | None = None
     """Digest of the weights, tokenizer and decoding settings: it tells apart two models
     that carry the same name and version."""
+    languages: tuple[str, ...] = ("en",)
+    """ISO 639 codes of the languages the model reads."""
 
-    def to_dict(self) -> dict[str, str]:
-        data = {"name": self.name, "version": self.version}
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name, "version": self.version}
         if self.fingerprint:
             data["fingerprint"] = self.fingerprint
+        data["languages"] = list(self.languages)
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelInfo:
+        """Read ``to_dict``'s form; an analysis saved before ``languages`` existed is English."""
+        return cls(
+            name=str(data["name"]),
+            version=str(data["version"]),
+            fingerprint=str(data["fingerprint"]) if data.get("fingerprint") else None,
+            languages=tuple(str(code) for code in data.get("languages") or ("en",)),
+        )
+
+    def reads(self, language: str) -> bool:
+        """Whether the model reads ``language`` (an ISO 639 code)."""
+        return language in self.languages
+
+    def languages_named(self) -> str:
+        """The model's languages in words: ``"English"``, ``"Arabic and English"``."""
+        names = [language_name(code) for code in self.languages]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @dataclass(frozen=True)
@@ -206,11 +229,15 @@ class Summary:
 
 @dataclass
 class Analysis:
-    """The spans a model found in one document."""
+    """The spans a model found in one document, and the language the document seems to be in.
+
+    ``language`` is detected from the text (``Document.language`` is what its source said).
+    """
 
     document: Document
     spans: list[Span]
     model: ModelInfo
+    language: LanguageGuess | None = None
 
     def __post_init__(self) -> None:
         length = len(self.document.text)
@@ -224,7 +251,31 @@ class Analysis:
     def above(self, threshold: float) -> Analysis:
         """A copy keeping only spans scored at least ``threshold``."""
         kept = [s for s in self.spans if s.score >= threshold]
-        return Analysis(self.document, kept, self.model)
+        return Analysis(self.document, kept, self.model, self.language)
+
+    @property
+    def unread_language(self) -> LanguageGuess | None:
+        """The text's language when it is one the model does not read, else None."""
+        guess = self.language
+        if guess is None or guess.code == UNDETERMINED or self.model.reads(guess.code):
+            return None
+        return guess
+
+    def warnings(self) -> list[str]:
+        """What a reader must know before trusting this analysis (every interface shows it)."""
+        guess = self.unread_language
+        if guess is None:
+            return []
+        seems = (
+            f"appears to be in {guess.name}"
+            if guess.sure
+            else f"may be in {guess.name} (too short to be sure)"
+        )
+        return [
+            f"This text {seems}, and the model {self.model.name} reads only "
+            f"{self.model.languages_named()}: finding no technique here does not mean "
+            "the text has none."
+        ]
 
     def summary(self) -> Summary:
         counts = Counter(span.technique for span in self.spans)
@@ -242,9 +293,16 @@ class Analysis:
             "schema": SCHEMA_VERSION,
             "document": self.document.to_dict(),
             "model": self.model.to_dict(),
+            "language": self._language_dict(),
+            "warnings": self.warnings(),
             "spans": [{**s.to_dict(), "text": s.text_in(text)} for s in self.spans],
             "summary": self.summary().to_dict(),
         }
+
+    def _language_dict(self) -> dict[str, Any] | None:
+        if self.language is None:
+            return None
+        return {**self.language.to_dict(), "read_by_model": self.unread_language is None}
 
     def to_json(self, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
@@ -257,15 +315,12 @@ class Analysis:
                 f"unsupported analysis schema {schema!r}; expected {SCHEMA_VERSION!r}"
             )
         try:
-            model = data["model"]
+            language = data.get("language")
             return cls(
                 document=Document.from_dict(data["document"]),
                 spans=[Span.from_dict(s) for s in data["spans"]],
-                model=ModelInfo(
-                    name=str(model["name"]),
-                    version=str(model["version"]),
-                    fingerprint=str(model["fingerprint"]) if model.get("fingerprint") else None,
-                ),
+                model=ModelInfo.from_dict(data["model"]),
+                language=LanguageGuess.from_dict(language) if language else None,
             )
         except KeyError as missing:
             raise SchemaError(f"analysis is missing field {missing}") from None

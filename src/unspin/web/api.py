@@ -25,7 +25,10 @@ def _not_blank(text: str) -> str:
 class AnalyzeRequest(BaseModel):
     """One text to analyse."""
 
-    text: str = Field(description="The text, any language the model reads; not blank.")
+    text: str = Field(
+        description="The text, not blank; in another language than the model reads, the "
+        "response says so in `warnings`."
+    )
     threshold: float | None = Field(
         default=None, ge=0.0, le=1.0, description="Lowest span score kept (model default if unset)."
     )
@@ -72,12 +75,25 @@ class ModelOut(BaseModel):
     fingerprint: str | None = Field(
         default=None, description="Digest of the model's weights and decoding settings."
     )
+    languages: list[str] = Field(description="ISO 639 codes of the languages the model reads.")
+
+
+class LanguageOut(BaseModel):
+    code: str = Field(description="ISO 639 code of the text's language; 'und' when unknown.")
+    name: str
+    confidence: float = Field(description="Below 0.5: a guess from too little text.")
+    read_by_model: bool = Field(description="False: the model does not read this language.")
 
 
 class AnalyzeResponse(BaseModel):
     spans: list[SpanOut]
     summary: SummaryOut
     model: ModelOut
+    language: LanguageOut | None
+    warnings: list[str] = Field(
+        description="What to know before trusting the result, e.g. a language the model "
+        "does not read (then an empty result does not mean the text has no technique)."
+    )
 
 
 class BatchResult(AnalyzeResponse):
@@ -131,9 +147,10 @@ def check_length(text: str, max_chars: int, what: str = "text") -> None:
 
 
 def response_dict(analysis: Analysis) -> dict[str, Any]:
-    """The API form of an analysis: spans, summary and model."""
+    """The API form of an analysis: spans, summary, model, language and warnings."""
     full = analysis.to_dict()
-    return {"spans": full["spans"], "summary": full["summary"], "model": full["model"]}
+    kept = ("spans", "summary", "model", "language", "warnings")
+    return {key: full[key] for key in kept}
 
 
 @router.post("/analyze", response_model=AnalyzeResponse, responses=_ERRORS)

@@ -128,9 +128,8 @@ class Manifest:
             raise ManifestMismatchError(
                 f"{path} is of layout {data.get('schema')!r}; this unspin writes {BATCH_SCHEMA!r}"
             )
-        model = data["model"]
         return cls(
-            model=ModelInfo(model["name"], model["version"], model.get("fingerprint")),
+            model=ModelInfo.from_dict(data["model"]),
             threshold=data["threshold"],
             shard_size=int(data["shard_size"]),
             inputs=[InputFile(**item) for item in data["inputs"]],

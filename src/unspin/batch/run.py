@@ -23,6 +23,7 @@ from unspin.batch.manifest import (
 )
 from unspin.batch.table import ANALYSES_DIR, remove_partial_files, write_shard
 from unspin.batch.work import DEFAULT_SHARD_SIZE, Shard, SpansOrError, iter_shards
+from unspin.language import detect_language
 from unspin.schema import Analysis, ModelInfo
 
 Progress = Callable[[int], None]
@@ -116,7 +117,9 @@ def _write(outdir: Path, shard: Shard, results: list[SpansOrError], info: ModelI
         if isinstance(result, str):
             bad.append(BadRecord(position, f"document {document.id}", result))
         else:
-            rows.append((position, Analysis(document, result, info)))
+            rows.append(
+                (position, Analysis(document, result, info, detect_language(document.text)))
+            )
     write_shard(outdir, shard.index, rows)
     bad.sort(key=lambda record: record.position)
     return ShardEntry(shard.records, len(rows), sum(len(a.spans) for _, a in rows), bad)

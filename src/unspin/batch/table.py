@@ -9,9 +9,11 @@ analyses
     ``position`` (int64: the record's place among all records of the run's inputs, from 0;
     unique), ``id``, ``text``, ``title``, ``source``, ``url``, ``published`` (date32),
     ``language``, ``author``, ``metadata`` (a JSON object as a string), ``model_name``,
-    ``model_version``, ``model_fingerprint``, ``spans`` (list of struct ``start``, ``end``
-    (int32 character offsets, half-open), ``technique``, ``score`` (float64), ``text``),
-    ``sentences`` and ``sentences_with_technique`` (int32).
+    ``model_version``, ``model_fingerprint``, ``model_languages`` (list of ISO 639 codes),
+    ``detected_language`` (ISO 639 code, ``und`` when unknown) and
+    ``detected_language_confidence`` (float64; see unspin.language), ``spans`` (list of struct
+    ``start``, ``end`` (int32 character offsets, half-open), ``technique``, ``score``
+    (float64), ``text``), ``sentences`` and ``sentences_with_technique`` (int32).
 spans
     ``position``, ``id`` (of the document), ``start``, ``end``, ``technique``, ``score``,
     ``text``.
@@ -31,9 +33,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from unspin.language import LanguageGuess
 from unspin.schema import SCHEMA_VERSION, Analysis, Document, ModelInfo, Span
 
-BATCH_SCHEMA = "unspin.batch/1"
+BATCH_SCHEMA = "unspin.batch/2"
 """Version of the layout of a batch output folder (tables and manifest)."""
 
 ANALYSES_DIR = "analyses"
@@ -64,6 +67,9 @@ ANALYSES_SCHEMA = pa.schema(
         pa.field("model_name", pa.string(), nullable=False),
         pa.field("model_version", pa.string(), nullable=False),
         pa.field("model_fingerprint", pa.string()),
+        pa.field("model_languages", pa.list_(pa.string()), nullable=False),
+        pa.field("detected_language", pa.string()),
+        pa.field("detected_language_confidence", pa.float64()),
         pa.field("spans", pa.list_(pa.struct(_SPAN_FIELDS)), nullable=False),
         pa.field("sentences", pa.int32(), nullable=False),
         pa.field("sentences_with_technique", pa.int32(), nullable=False),
@@ -133,8 +139,15 @@ def analysis_from_row(row: dict[str, Any]) -> Analysis:
         metadata=json.loads(row["metadata"]),
     )
     spans = [Span(s["start"], s["end"], s["technique"], s["score"]) for s in row["spans"]]
-    model = ModelInfo(row["model_name"], row["model_version"], row["model_fingerprint"])
-    return Analysis(document, spans, model)
+    model = ModelInfo(
+        row["model_name"],
+        row["model_version"],
+        row["model_fingerprint"],
+        tuple(row["model_languages"]),
+    )
+    code = row["detected_language"]
+    language = None if code is None else LanguageGuess(code, row["detected_language_confidence"])
+    return Analysis(document, spans, model, language)
 
 
 def _analysis_row(position: int, analysis: Analysis) -> dict[str, Any]:
@@ -147,6 +160,11 @@ def _analysis_row(position: int, analysis: Analysis) -> dict[str, Any]:
         "model_name": analysis.model.name,
         "model_version": analysis.model.version,
         "model_fingerprint": analysis.model.fingerprint,
+        "model_languages": list(analysis.model.languages),
+        "detected_language": analysis.language.code if analysis.language else None,
+        "detected_language_confidence": (
+            analysis.language.confidence if analysis.language else None
+        ),
         "spans": [_span_row(span, document.text) for span in analysis.spans],
         "sentences": summary.sentences,
         "sentences_with_technique": summary.sentences_with_technique,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fakes import HOSTILE_HTML
+from unspin.language import LanguageGuess
 from unspin.render import analysis_view, render_standalone
 from unspin.schema import Analysis, Document, ModelInfo, Span
 
@@ -32,3 +33,11 @@ def test_standalone_is_self_contained_and_escaped() -> None:
     assert html.count('<article class="analysis"') == 2
     assert "فاشل" in html and 'dir="auto"' in html
     assert 'title="Loaded Language (0.90)"' in html
+
+
+def test_the_standalone_page_names_a_language_the_model_does_not_read() -> None:
+    arabic = "هؤلاء الخونة في الحكومة باعوا الوطن للأجانب"
+    analysis = Analysis(Document("ar", arabic), [], ModelInfo("m", "1"), LanguageGuess("ar", 0.98))
+    page = render_standalone([analysis])
+    assert 'class="warning" role="alert"' in page and "appears to be in Arabic" in page
+    assert "in a language the model does not read" in page

@@ -1,4 +1,4 @@
-"""The Ray engine on a Ray started by these tests (2 CPUs, no dashboard), torn down after."""
+"""The Ray engine on a two-node Ray started by these tests (CPU only), torn down after."""
 
 from __future__ import annotations
 
@@ -18,18 +18,22 @@ from unspin.batch.ray_engine import RayEngine  # noqa: E402
 
 @pytest.fixture(scope="module")
 def ray_address() -> Iterator[str]:
-    """A local Ray with 2 CPUs and a small object store; its address for other processes."""
-    context = ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        object_store_memory=100 * 1024**2,
-        log_to_driver=False,
-        configure_logging=False,
-    )
+    """A Ray cluster of two nodes (two raylets on this machine), one CPU and a small object store
+    each, no dashboard; its address for other processes. Two actors of one CPU each can only
+    run one per node, so every run with two actors below spans both nodes."""
+    from ray.cluster_utils import Cluster
+
+    node = {"num_cpus": 1, "object_store_memory": 80 * 1024**2}
+    cluster = Cluster(initialize_head=True, head_node_args={**node, "include_dashboard": False})
     try:
-        yield str(context.address_info["gcs_address"])
+        cluster.add_node(**node)
+        cluster.wait_for_nodes()
+        ray.init(address=cluster.address, log_to_driver=False, configure_logging=False)
+        assert len([n for n in ray.nodes() if n["Alive"]]) == 2
+        yield str(cluster.address)
     finally:
         ray.shutdown()
+        cluster.shutdown()
 
 
 def test_ray_and_local_engines_write_the_same_rows(

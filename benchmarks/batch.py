@@ -1,0 +1,177 @@
+"""Batch benchmark: ``unspin batch`` on the local engine and on Ray, 1 and 2 workers.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/batch.py --articles ../shared/data/ptc/train/train-articles \\
+        --docs 2000
+
+Documents are ``--sentences`` random PTC sentences each (as in ``ingest_corpus.py``), in one
+JSONL file. In one sitting it measures:
+
+1. the driver's own cost per document: reading the input into shards, and writing the
+   Parquet shards (both tables) of finished analyses; this caps one driver's throughput;
+2. ``run_batch`` with the local engine (a process pool) and with the Ray engine (actors on a
+   local Ray started once beforehand and timed on its own), each with 1 and 2 workers, on the
+   same documents, ``--repeat`` times interleaved (best of each kept): wall time (worker start
+   included) and the steady rate (documents per second between the first and the last finished
+   shard);
+3. the size of the Parquet output per 1,000 documents;
+
+Prints markdown tables to paste into docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ingest_corpus import make_documents
+
+from unspin.batch import Engine, LocalEngine, run_batch
+from unspin.batch.table import ANALYSES_DIR, SPANS_DIR, read_shard, write_shard
+from unspin.batch.work import iter_shards
+
+SHARD_SIZE = 50
+
+
+def driver_cost(inputs: Path, outdir: Path, docs: int) -> dict[str, float]:
+    """Milliseconds per document to read the input into shards and to write finished shards."""
+    started = time.perf_counter()
+    shards = sum(1 for _ in iter_shards([inputs], SHARD_SIZE, set()))
+    read_ms = 1000 * (time.perf_counter() - started) / docs
+    rows = [list(read_shard(outdir, index)) for index in range(shards)]
+    target = outdir.parent / "rewrite"
+    started = time.perf_counter()
+    for index, shard_rows in enumerate(rows):
+        write_shard(target, index, shard_rows)
+    write_ms = 1000 * (time.perf_counter() - started) / docs
+    shutil.rmtree(target)
+    return {"read_ms": read_ms, "write_ms": write_ms}
+
+
+def timed_run(inputs: Path, outdir: Path, engine: Engine) -> dict[str, float]:
+    finished: list[tuple[float, int]] = []
+    started = time.perf_counter()
+    summary = run_batch(
+        [inputs],
+        outdir,
+        engine,
+        shard_size=SHARD_SIZE,
+        on_progress=lambda n: finished.append((time.perf_counter(), n)),
+    )
+    wall = time.perf_counter() - started
+    steady_docs = sum(n for _, n in finished[1:])
+    steady_s = finished[-1][0] - finished[0][0]
+    return {
+        "docs": summary.documents,
+        "wall_s": wall,
+        "docs_s": summary.documents / wall,
+        "steady_docs_s": steady_docs / steady_s if steady_s > 0 else 0.0,
+    }
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*.parquet"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=Path, required=True)
+    parser.add_argument("--docs", type=int, default=2000)
+    parser.add_argument("--sentences", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=2, help="Runs of each setting (best).")
+    parser.add_argument("--no-ray", action="store_true", help="Only the local engine.")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="unspin-batch-bench-"))
+    inputs = work / "docs.jsonl"
+    make_documents(args.articles, args.docs, args.sentences, seed=7, out=inputs)
+    load_before = os.getloadavg()[0]
+    engines: dict[str, Callable[[int], Engine]] = {"local": lambda n: LocalEngine(workers=n)}
+    ray_start_s = None
+    if not args.no_ray:
+        import ray
+
+        from unspin.batch.ray_engine import LOCAL_OBJECT_STORE_BYTES, RayEngine
+
+        started = time.perf_counter()
+        ray.init(
+            num_cpus=os.cpu_count(),
+            include_dashboard=False,
+            object_store_memory=LOCAL_OBJECT_STORE_BYTES,
+            log_to_driver=False,
+        )
+        ray_start_s = time.perf_counter() - started
+        engines["ray"] = lambda n: RayEngine(actors=n)
+    results: dict[str, dict[str, float]] = {}
+    for attempt in range(args.repeat):  # interleaved, so a busy spell hits every setting alike
+        for workers in (1, 2):
+            for name, make in engines.items():
+                outdir = work / f"{name}-{workers}-{attempt}"
+                row = timed_run(inputs, outdir, make(workers))
+                key = f"{name} {workers}"
+                best = results.setdefault(key, row)
+                for field in ("wall_s",):
+                    best[field] = min(best[field], row[field])
+                for field in ("docs_s", "steady_docs_s"):
+                    best[field] = max(best[field], row[field])
+                if attempt or workers == 1 or name != "local":
+                    shutil.rmtree(outdir)
+    if not args.no_ray:
+        ray.shutdown()
+    report(results, ray_start_s, work / "local-2-0", args)
+    print(f"load average (1 min) before: {load_before:.1f}, after: {os.getloadavg()[0]:.1f}")
+    shutil.rmtree(work)
+
+
+def report(
+    results: dict[str, dict[str, float]], ray_start_s: float | None, outdir: Path, args: Any
+) -> None:
+    docs = int(results["local 2"]["docs"])
+    cost = driver_cost(outdir.parent / "docs.jsonl", outdir, docs)
+    print(f"{docs} documents of {args.sentences} PTC sentences, shards of {SHARD_SIZE}\n")
+    print("| engine | workers | wall (s) | docs/s (wall) | docs/s (steady) |")
+    print("|---|---|---|---|---|")
+    for name, row in results.items():
+        engine, workers = name.split()
+        print(
+            f"| {engine} | {workers} | {row['wall_s']:.1f} | {row['docs_s']:.1f} | "
+            f"{row['steady_docs_s']:.1f} |"
+        )
+    for engine in ("local", "ray"):
+        if f"{engine} 2" in results:
+            one, two = results[f"{engine} 1"], results[f"{engine} 2"]
+            efficiency = two["steady_docs_s"] / (2 * one["steady_docs_s"])
+            print(f"\n{engine}: scaling efficiency 1 → 2 workers (steady): {efficiency:.0%}")
+    if "ray 2" in results:
+        for workers in (1, 2):
+            local, on_ray = results[f"local {workers}"], results[f"ray {workers}"]
+            wall = on_ray["wall_s"] / local["wall_s"] - 1
+            steady = on_ray["steady_docs_s"] / local["steady_docs_s"] - 1
+            print(
+                f"ray vs local, {workers} worker(s): wall time {wall:+.1%}, "
+                f"steady rate {steady:+.1%}"
+            )
+        print(f"starting the local Ray: {ray_start_s:.1f} s (not in the wall times)")
+    analyses = folder_bytes(outdir / ANALYSES_DIR)
+    spans = folder_bytes(outdir / SPANS_DIR)
+    input_bytes = (outdir.parent / "docs.jsonl").stat().st_size
+    print(
+        f"\nParquet per 1,000 documents: analyses {analyses / docs:.2f} kB, spans "
+        f"{spans / docs:.2f} kB (input JSONL: {input_bytes / docs:.2f} kB)"
+    )
+    print(
+        f"driver cost per document: read {cost['read_ms']:.3f} ms, write {cost['write_ms']:.3f} "
+        f"ms → one driver keeps up with ≈ {1000 / (cost['read_ms'] + cost['write_ms']):,.0f} "
+        "docs/s"
+    )
+
+
+if __name__ == "__main__":
+    main()

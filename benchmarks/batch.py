@@ -13,8 +13,9 @@ JSONL file. In one sitting it measures:
 2. ``run_batch`` with the local engine (a process pool) and with the Ray engine (actors on a
    local Ray started once beforehand and timed on its own), each with 1 and 2 workers, on the
    same documents, ``--repeat`` times interleaved (best of each kept): wall time (worker start
-   included) and the steady rate (documents per second between the first and the last finished
-   shard);
+   included), the steady rate (documents per second between the first and the last finished
+   shard), and documents per CPU-second of the whole process tree (driver, workers and Ray's
+   own daemons; Linux ``/proc``), a figure a busy machine hardly moves;
 3. the size of the Parquet output per 1,000 documents;
 
 Prints markdown tables to paste into docs/benchmarks.md.
@@ -27,15 +28,17 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ingest_corpus import make_documents
 
 from unspin.batch import Engine, LocalEngine, run_batch
+from unspin.batch.engines import Finished
 from unspin.batch.table import ANALYSES_DIR, SPANS_DIR, read_shard, write_shard
-from unspin.batch.work import iter_shards
+from unspin.batch.work import Shard, iter_shards
+from unspin.schema import ModelInfo
 
 SHARD_SIZE = 50
 
@@ -55,13 +58,63 @@ def driver_cost(inputs: Path, outdir: Path, docs: int) -> dict[str, float]:
     return {"read_ms": read_ms, "write_ms": write_ms}
 
 
+def tree_cpu_seconds() -> float:
+    """CPU time (user + system) of this process and all its descendants, alive or reaped (Linux).
+
+    A local Ray's daemons (GCS, raylet) and its workers descend from the driver that started
+    it, so this counts Ray's own overhead too.
+    """
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        times[pid] = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    tree = {os.getpid()}
+    grew = True
+    while grew:
+        found = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= found
+        grew = bool(found)
+    return sum(times.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeasured:
+    """An engine that notes the CPU time of the process tree when it starts and closes."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.model, self.threshold = engine.model, engine.threshold
+        self.cpu_s = 0.0
+
+    @property
+    def workers(self) -> int:
+        return self.engine.workers
+
+    def start(self) -> ModelInfo:
+        self.cpu_s = -tree_cpu_seconds()
+        return self.engine.start()
+
+    def run(self, shards: Iterator[Shard]) -> Iterator[Finished]:
+        return self.engine.run(shards)
+
+    def close(self) -> None:
+        self.cpu_s += tree_cpu_seconds()  # before the workers go, taking their times along
+        self.engine.close()
+
+
 def timed_run(inputs: Path, outdir: Path, engine: Engine) -> dict[str, float]:
     finished: list[tuple[float, int]] = []
+    measured = CpuMeasured(engine)
     started = time.perf_counter()
     summary = run_batch(
         [inputs],
         outdir,
-        engine,
+        measured,
         shard_size=SHARD_SIZE,
         on_progress=lambda n: finished.append((time.perf_counter(), n)),
     )
@@ -73,6 +126,7 @@ def timed_run(inputs: Path, outdir: Path, engine: Engine) -> dict[str, float]:
         "wall_s": wall,
         "docs_s": summary.documents / wall,
         "steady_docs_s": steady_docs / steady_s if steady_s > 0 else 0.0,
+        "docs_cpu_s": summary.documents / measured.cpu_s,
     }
 
 
@@ -119,7 +173,7 @@ def main() -> None:
                 best = results.setdefault(key, row)
                 for field in ("wall_s",):
                     best[field] = min(best[field], row[field])
-                for field in ("docs_s", "steady_docs_s"):
+                for field in ("docs_s", "steady_docs_s", "docs_cpu_s"):
                     best[field] = max(best[field], row[field])
                 if attempt or workers == 1 or name != "local":
                     shutil.rmtree(outdir)
@@ -136,13 +190,13 @@ def report(
     docs = int(results["local 2"]["docs"])
     cost = driver_cost(outdir.parent / "docs.jsonl", outdir, docs)
     print(f"{docs} documents of {args.sentences} PTC sentences, shards of {SHARD_SIZE}\n")
-    print("| engine | workers | wall (s) | docs/s (wall) | docs/s (steady) |")
-    print("|---|---|---|---|---|")
+    print("| engine | workers | wall (s) | docs/s (wall) | docs/s (steady) | docs per CPU-s |")
+    print("|---|---|---|---|---|---|")
     for name, row in results.items():
         engine, workers = name.split()
         print(
             f"| {engine} | {workers} | {row['wall_s']:.1f} | {row['docs_s']:.1f} | "
-            f"{row['steady_docs_s']:.1f} |"
+            f"{row['steady_docs_s']:.1f} | {row['docs_cpu_s']:.1f} |"
         )
     for engine in ("local", "ray"):
         if f"{engine} 2" in results:
@@ -154,9 +208,10 @@ def report(
             local, on_ray = results[f"local {workers}"], results[f"ray {workers}"]
             wall = on_ray["wall_s"] / local["wall_s"] - 1
             steady = on_ray["steady_docs_s"] / local["steady_docs_s"] - 1
+            cpu = local["docs_cpu_s"] / on_ray["docs_cpu_s"] - 1
             print(
                 f"ray vs local, {workers} worker(s): wall time {wall:+.1%}, "
-                f"steady rate {steady:+.1%}"
+                f"steady rate {steady:+.1%}, CPU time per document {cpu:+.1%}"
             )
         print(f"starting the local Ray: {ray_start_s:.1f} s (not in the wall times)")
     analyses = folder_bytes(outdir / ANALYSES_DIR)

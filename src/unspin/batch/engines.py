@@ -37,6 +37,11 @@ class Engine(Protocol):
         """Start the workers; return the model they all run."""
         ...
 
+    @property
+    def workers(self) -> int:
+        """How many workers analyse at once (once started)."""
+        ...
+
     def run(self, shards: Iterator[Shard]) -> Iterator[Finished]:
         """Analyse ``shards``; yield each with its results as it finishes."""
         ...
@@ -85,8 +90,12 @@ class LocalEngine:
     ) -> None:
         self.model = model
         self.threshold = threshold
-        self.workers = workers or os.cpu_count() or 1
+        self._workers = workers or os.cpu_count() or 1
         self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def workers(self) -> int:
+        return self._workers
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn: the driver runs threads (progress display) that a forked child must not inherit

@@ -96,6 +96,10 @@ class RayEngine:
             )
         return infos[0]
 
+    @property
+    def workers(self) -> int:
+        return len(self.actors)
+
     def _new_actor(self) -> Any:
         return self._actor_class.remote(self.model, self.threshold)
 

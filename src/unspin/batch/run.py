@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from unspin.batch.engines import Engine
+from unspin.batch.engines import SHARDS_PER_WORKER, Engine
 from unspin.batch.manifest import (
     BadRecord,
     Manifest,
@@ -23,6 +23,7 @@ from unspin.batch.manifest import (
 )
 from unspin.batch.table import ANALYSES_DIR, remove_partial_files, write_shard
 from unspin.batch.work import DEFAULT_SHARD_SIZE, Shard, SpansOrError, iter_shards
+from unspin.formats.documents import estimate_records
 from unspin.language import detect_language
 from unspin.schema import Analysis, ModelInfo
 
@@ -59,8 +60,9 @@ def run_batch(
     """Analyse ``inputs`` into Parquet shards under ``outdir`` with ``engine``.
 
     Continues the run already in ``outdir`` if there is one (same model, threshold, shard size
-    and inputs, else ManifestMismatchError). ``on_progress`` is told after each shard. The
-    engine is closed at the end.
+    and inputs, else ManifestMismatchError). ``shard_size`` defaults to the earlier run's, or
+    to 1,000 records, less for a run too small to give every worker a few shards.
+    ``on_progress`` is told after each shard. The engine is closed at the end.
     """
     begin = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
@@ -69,12 +71,9 @@ def run_batch(
         raise ManifestMismatchError(f"{outdir} holds analyses but no manifest; use a new folder")
     try:
         info = engine.start()
-        manifest = Manifest(
-            info,
-            engine.threshold,
-            shard_size or (existing.shard_size if existing else DEFAULT_SHARD_SIZE),
-            list_inputs(list(inputs)),
-        )
+        if shard_size is None:
+            shard_size = existing.shard_size if existing else _shard_size(inputs, engine.workers)
+        manifest = Manifest(info, engine.threshold, shard_size, list_inputs(list(inputs)))
         if existing is not None:
             existing.check_matches(manifest, outdir)
             manifest = existing
@@ -108,6 +107,13 @@ def run_batch(
         time.perf_counter() - begin,
         manifest,
     )
+
+
+def _shard_size(inputs: Sequence[Path], workers: int) -> int:
+    """At most :data:`DEFAULT_SHARD_SIZE` records, and small enough to give every worker a few
+    shards of a small run."""
+    records = estimate_records(inputs) or DEFAULT_SHARD_SIZE
+    return max(1, min(DEFAULT_SHARD_SIZE, -(-records // (SHARDS_PER_WORKER * 2 * workers))))
 
 
 def _write(outdir: Path, shard: Shard, results: list[SpansOrError], info: ModelInfo) -> ShardEntry:

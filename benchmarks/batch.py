@@ -58,14 +58,13 @@ def driver_cost(inputs: Path, outdir: Path, docs: int) -> dict[str, float]:
     return {"read_ms": read_ms, "write_ms": write_ms}
 
 
-def tree_cpu_seconds() -> float:
-    """CPU time (user + system) of this process and all its descendants, alive or reaped (Linux).
-
-    A local Ray's daemons (GCS, raylet) and its workers descend from the driver that started
-    it, so this counts Ray's own overhead too.
+def tree_cpu() -> dict[tuple[int, int], float]:
+    """CPU seconds (user + system) of this process and each live descendant, by (pid, start
+    time) (Linux ``/proc``). A local Ray's daemons (GCS, raylet) and its workers descend from the
+    driver that started it, so Ray's own overhead is counted too.
     """
     parents: dict[int, int] = {}
-    times: dict[int, float] = {}
+    times: dict[int, tuple[int, float]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
@@ -73,37 +72,41 @@ def tree_cpu_seconds() -> float:
             continue
         pid = int(stat.parent.name)
         parents[pid] = int(fields[1])
-        times[pid] = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+        times[pid] = (int(fields[19]), int(fields[11]) + int(fields[12]))  # starttime, utime+stime
     tree = {os.getpid()}
     grew = True
     while grew:
         found = {pid for pid, parent in parents.items() if parent in tree} - tree
         tree |= found
         grew = bool(found)
-    return sum(times.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
+    ticks = os.sysconf("SC_CLK_TCK")
+    return {(pid, times[pid][0]): times[pid][1] / ticks for pid in tree if pid in times}
 
 
 class CpuMeasured:
-    """An engine that notes the CPU time of the process tree when it starts and closes."""
+    """An engine that notes the CPU time its run took in the whole process tree: the growth of
+    each process's time between start and close (processes that ended meanwhile are missed)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.model, self.threshold = engine.model, engine.threshold
         self.cpu_s = 0.0
+        self._before: dict[tuple[int, int], float] = {}
 
     @property
     def workers(self) -> int:
         return self.engine.workers
 
     def start(self) -> ModelInfo:
-        self.cpu_s = -tree_cpu_seconds()
+        self._before = tree_cpu()
         return self.engine.start()
 
     def run(self, shards: Iterator[Shard]) -> Iterator[Finished]:
         return self.engine.run(shards)
 
     def close(self) -> None:
-        self.cpu_s += tree_cpu_seconds()  # before the workers go, taking their times along
+        after = tree_cpu()  # before the workers go, taking their times along
+        self.cpu_s = sum(cpu - self._before.get(key, 0.0) for key, cpu in after.items())
         self.engine.close()
 
 

@@ -36,7 +36,8 @@ from ingest_corpus import make_documents
 
 from unspin.batch import Engine, LocalEngine, run_batch
 from unspin.batch.engines import Finished
-from unspin.batch.table import ANALYSES_DIR, SPANS_DIR, read_shard, write_shard
+from unspin.batch.manifest import ANALYSES_DIR, SPANS_DIR
+from unspin.batch.table import read_shard, write_shard
 from unspin.batch.work import Shard, iter_shards
 from unspin.schema import ModelInfo
 

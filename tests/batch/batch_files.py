@@ -14,7 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from unspin.batch import Manifest
-from unspin.batch.table import ANALYSES_DIR, analysis_from_row
+from unspin.batch.manifest import ANALYSES_DIR
+from unspin.batch.table import analysis_from_row
 
 _OPENINGS = (
     "The disastrous plan of the reckless traitors in the capital will ruin us all.",
@@ -39,8 +40,8 @@ def article(number: int) -> str:
 
 
 def write_inputs(folder: Path, count: int = 24) -> list[Path]:
-    """Files holding ``count`` documents (JSONL, CSV, Parquet, text, HTML) and two bad records;
-    returns the paths to give the batch command, in order."""
+    """Files holding ``count + 2`` documents (JSONL, Parquet, CSV, text, HTML; one text twice)
+    and two bad records; returns the paths to give the batch command, in order."""
     folder.mkdir(parents=True, exist_ok=True)
     third = count // 3
     jsonl = folder / "feed.jsonl"
@@ -63,6 +64,10 @@ def write_inputs(folder: Path, count: int = 24) -> list[Path]:
     rows.append({"id": "p-empty", "text": "   ", "metadata": None})
     parquet = folder / "table.parquet"
     pq.write_table(pa.Table.from_pylist(rows), parquet)
+    table = folder / "wire.csv"  # its first row is a copy of j0 from another source
+    table.write_text(
+        f'id,text,source\nw0,"{article(0)}",Wire\nw1,"{article(count)}",Wire\n', "utf-8"
+    )
     texts = folder / "texts"
     (texts / "sub").mkdir(parents=True)
     for i in range(2 * third, count - 1):
@@ -73,7 +78,7 @@ def write_inputs(folder: Path, count: int = 24) -> list[Path]:
         + "</p></article></body></html>",
         encoding="utf-8",
     )
-    return [jsonl, parquet, texts]
+    return [jsonl, parquet, table, texts]
 
 
 def output_rows(outdir: Path) -> list[tuple[int, str]]:

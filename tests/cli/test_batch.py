@@ -47,3 +47,24 @@ def test_summary_names_counts_and_bad_records(tmp_path: Path) -> None:
     assert "1 documents analysed by" in result.output
     assert "1 bad records" in result.output
     assert "feed.jsonl:2: field 'text' is empty" in result.output
+
+
+def test_a_model_the_workers_cannot_load_is_named(tmp_path: Path) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("Some text.", encoding="utf-8")
+    missing = tmp_path / "no-model"
+    result = CliRunner().invoke(
+        main,
+        [
+            "batch",
+            str(source),
+            "-o",
+            str(tmp_path / "out"),
+            "--model",
+            str(missing),
+            "--actors",
+            "1",
+        ],
+    )
+    assert result.exit_code == 1
+    assert str(missing) in result.output and "Traceback" not in result.output

@@ -108,7 +108,11 @@ class LocalEngine:
 
     def start(self) -> ModelInfo:
         self._pool = self._new_pool()
-        return self._pool.submit(_worker_info).result()
+        try:
+            return self._pool.submit(_worker_info).result()
+        except BrokenProcessPool:  # the worker died starting: show why by starting one here
+            ShardWorker(self.model, self.threshold)
+            raise WorkerLostError("the worker processes could not start") from None
 
     def run(self, shards: Iterator[Shard]) -> Iterator[Finished]:
         pending: dict[Future[list[SpansOrError]], Shard] = {}

@@ -1,5 +1,8 @@
 """The manifest of a batch output folder: what the run reads, with which model, what is done.
 
+A batch output folder holds ``manifest.json`` and the Parquet tables ``analyses/`` and
+``spans/`` (``unspin.batch.table``). This module needs nothing beyond the standard library.
+
 ``OUTDIR/manifest.json`` is rewritten (atomically) after each finished shard. It holds the
 layout version, the model (name, version, fingerprint), the threshold, the shard size, every
 input file (path, size, modification time) and, per finished shard, how many records,
@@ -17,12 +20,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from unspin.batch.table import BATCH_SCHEMA
 from unspin.errors import UnspinError
 from unspin.formats.documents import document_files
 from unspin.schema import ModelInfo
 
+BATCH_SCHEMA = "unspin.batch/2"
+"""Version of the layout of a batch output folder (tables and manifest)."""
 MANIFEST_NAME = "manifest.json"
+ANALYSES_DIR = "analyses"
+SPANS_DIR = "spans"
 
 
 class ManifestMismatchError(UnspinError, ValueError):
@@ -148,6 +154,11 @@ class Manifest:
         )
 
 
+def is_batch_output(path: Path) -> bool:
+    """Whether ``path`` is a folder written by ``unspin batch``."""
+    return (path / MANIFEST_NAME).is_file() and (path / ANALYSES_DIR).is_dir()
+
+
 def list_inputs(paths: list[Path]) -> list[InputFile]:
     """Every file the run reads, in reading order (folders expanded as the readers do)."""
     files: list[InputFile] = []
@@ -192,11 +203,15 @@ def _now() -> str:
 
 
 __all__ = [
+    "ANALYSES_DIR",
+    "BATCH_SCHEMA",
     "MANIFEST_NAME",
+    "SPANS_DIR",
     "BadRecord",
     "InputFile",
     "Manifest",
     "ManifestMismatchError",
     "ShardEntry",
+    "is_batch_output",
     "list_inputs",
 ]

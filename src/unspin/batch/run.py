@@ -15,13 +15,14 @@ from pathlib import Path
 
 from unspin.batch.engines import SHARDS_PER_WORKER, Engine
 from unspin.batch.manifest import (
+    ANALYSES_DIR,
     BadRecord,
     Manifest,
     ManifestMismatchError,
     ShardEntry,
     list_inputs,
 )
-from unspin.batch.table import ANALYSES_DIR, remove_partial_files, write_shard
+from unspin.batch.table import remove_partial_files, write_shard
 from unspin.batch.work import DEFAULT_SHARD_SIZE, Shard, SpansOrError, iter_shards
 from unspin.formats.documents import estimate_records
 from unspin.language import detect_language

@@ -2,8 +2,9 @@
 
 Each shard ``N`` of a run is two files: ``analyses/part-N.parquet`` (one row per document, its
 spans as a nested list) and ``spans/part-N.parquet`` (one row per span, for queries that group
-spans without unnesting). :data:`BATCH_SCHEMA` names the layout; it is written into every file's
-metadata and into the manifest, and bumped on any incompatible change. Columns:
+spans without unnesting). ``unspin.batch.manifest.BATCH_SCHEMA`` names the layout; it is
+written into every file's metadata and into the manifest, and bumped on any incompatible
+change. Columns:
 
 analyses
     ``position`` (int64: the record's place among all records of the run's inputs, from 0;
@@ -33,14 +34,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from unspin.batch.manifest import ANALYSES_DIR, BATCH_SCHEMA, SPANS_DIR
 from unspin.language import LanguageGuess
 from unspin.schema import SCHEMA_VERSION, Analysis, Document, ModelInfo, Span
 
-BATCH_SCHEMA = "unspin.batch/2"
-"""Version of the layout of a batch output folder (tables and manifest)."""
-
-ANALYSES_DIR = "analyses"
-SPANS_DIR = "spans"
 _COMPRESSION = "zstd"
 
 _SPAN_FIELDS = [
@@ -187,10 +184,7 @@ def _write(folder: Path, index: int, table: pa.Table) -> None:
 
 
 __all__ = [
-    "ANALYSES_DIR",
     "ANALYSES_SCHEMA",
-    "BATCH_SCHEMA",
-    "SPANS_DIR",
     "SPANS_SCHEMA",
     "analysis_from_row",
     "read_shard",

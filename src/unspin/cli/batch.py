@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +13,8 @@ from unspin.cli.analyze import model_option, threshold_option
 from unspin.cli.errors import missing_extra
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine as Database
+
     from unspin.batch import BatchSummary, Engine
 
 ENGINES = ("local", "ray")
@@ -125,3 +129,39 @@ def describe_summary(summary: BatchSummary, outdir: Path) -> str:
     if len(manifest.bad) > 10:
         lines.append(f"  … and {len(manifest.bad) - 10} more in manifest.json")
     return "\n".join(lines)
+
+
+def load_outputs(folders: list[Path], database: Database) -> None:
+    """Store the analyses in ``unspin batch`` output ``folders`` (``unspin ingest OUTDIR``)."""
+    try:
+        from unspin.batch.load import load_batches
+    except ImportError as error:
+        raise missing_extra("loading batch output", "parquet", error) from None
+    from unspin.batch.manifest import Manifest
+    from unspin.cli.corpus import EXIT_SKIPPED
+    from unspin.cli.progress import document_progress
+
+    manifests = [Manifest.load(folder) for folder in folders]
+    total = sum(manifest.documents for manifest in manifests if manifest is not None)
+    started = time.perf_counter()
+    with document_progress("load", total) as advance:
+        summary = load_batches(folders, database, on_chunk=advance)
+    seconds = time.perf_counter() - started
+    click.echo(
+        f"{summary.rows} analyses read from {len(folders)} batch output folder(s) in "
+        f"{seconds:.1f} s ({summary.rows / seconds if seconds else 0:.0f}/s): "
+        f"{summary.documents} new documents, {summary.texts} new texts, {summary.analyses} "
+        f"analyses ({summary.spans} spans) stored; the rest was stored already; "
+        f"{len(summary.failed)} skipped",
+        err=True,
+    )
+    for folder in summary.incomplete:
+        click.echo(
+            f"  warning: {folder}: its batch run has not finished; the shards done so far are "
+            "loaded (finish the run, then load it again)",
+            err=True,
+        )
+    for document, reason in summary.failed:
+        click.echo(f"  skipped: {document.id}: {reason}", err=True)
+    if summary.failed:
+        sys.exit(EXIT_SKIPPED)

@@ -146,9 +146,23 @@ def ingest(
     several sources are all counted. A document read again with the same source and id updates
     the stored one, so an interrupted run can simply be started again.
 
+    An output folder of `unspin batch` is loaded as it is, without analysing again.
+
     Exit status: 0 when every record was stored; 3 when some were skipped (each is named on
     stderr with the reason); 130 when interrupted (Ctrl-C); 1 on an error that stops the run.
     """
+    from unspin.batch.manifest import is_batch_output
+
+    if outputs := [path for path in paths if is_batch_output(path)]:
+        if len(outputs) < len(paths) or model or source:
+            raise click.UsageError(
+                f"{outputs[0]} is an `unspin batch` output folder, whose analyses are loaded as "
+                "they are: give such folders alone, without --model or --source"
+            )
+        from unspin.cli.batch import load_outputs
+
+        load_outputs(outputs, _engine(db))
+        return
     from unspin.storage.ingest import IngestSummary
 
     engine = _engine(db)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +122,13 @@ def read_shard(outdir: Path, index: int) -> Iterator[tuple[int, Analysis]]:
         yield row["position"], analysis_from_row(row)
 
 
+def iter_analyses(outdir: Path, shards: Iterable[int]) -> Iterator[Analysis]:
+    """The analyses of ``shards`` of ``outdir``, shard by shard in position order."""
+    for index in shards:
+        for _, analysis in read_shard(outdir, index):
+            yield analysis
+
+
 def analysis_from_row(row: dict[str, Any]) -> Analysis:
     """The Analysis held by one row of the analyses table."""
     document = Document(
@@ -187,6 +194,7 @@ __all__ = [
     "ANALYSES_SCHEMA",
     "SPANS_SCHEMA",
     "analysis_from_row",
+    "iter_analyses",
     "read_shard",
     "remove_partial_files",
     "shard_name",

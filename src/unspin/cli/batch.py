@@ -1,9 +1,17 @@
-"""``unspin batch``: analyse many files into Parquet shards, on this machine or on Ray."""
+"""``unspin batch``: analyse many files into Parquet shards, on this machine or on Ray; and
+the bulk load of such output into the corpus store (``unspin ingest OUTDIR``).
+
+The bulk load sits here, above both ``unspin.batch`` (which reads the shards) and
+``unspin.storage`` (which stores analyses), because those two layers do not know each other.
+"""
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine as Database
 
     from unspin.batch import BatchSummary, Engine
+    from unspin.storage.write import Stored
 
 ENGINES = ("local", "ray")
 
@@ -131,10 +140,72 @@ def describe_summary(summary: BatchSummary, outdir: Path) -> str:
     return "\n".join(lines)
 
 
+LOAD_CHUNK = 500
+"""Analyses stored per transaction by a bulk load."""
+
+
+@dataclass
+class LoadSummary:
+    """What one bulk load did."""
+
+    rows: int = 0
+    stored: Stored = field(default_factory=lambda: _stored())
+    incomplete: list[Path] = field(default_factory=list)
+    """Folders whose batch run has not finished (their finished shards are loaded)."""
+
+
+def _stored() -> Stored:
+    from unspin.storage.write import Stored
+
+    return Stored()
+
+
+def load_batches(
+    folders: Sequence[Path],
+    database: Database,
+    *,
+    chunk: int = LOAD_CHUNK,
+    on_chunk: Callable[[int], None] | None = None,
+) -> LoadSummary:
+    """Store the analyses in ``unspin batch`` output ``folders`` as they are, ``chunk`` per
+    transaction through the store's one way in (``storage.write.store``: multi-row inserts).
+
+    Idempotent: a text this model already analysed keeps its stored analysis, and a document
+    stored before (same text, source and id) is not added again, so a stopped load is simply
+    run again. ``on_chunk`` is told how many analyses each stored chunk held.
+    """
+    from unspin.batch.manifest import Manifest
+    from unspin.batch.table import iter_analyses
+    from unspin.storage.db import is_postgres
+    from unspin.storage.write import register_model, store
+
+    manifests = []
+    for folder in folders:
+        manifest = Manifest.load(folder)
+        if manifest is None:
+            raise click.UsageError(f"{folder} holds no manifest.json of an `unspin batch` run")
+        manifests.append(manifest)
+    summary = LoadSummary()
+    for folder, manifest in zip(folders, manifests, strict=True):
+        register_model(database, manifest.model)
+        if not manifest.complete:
+            summary.incomplete.append(folder)
+        analyses = iter_analyses(folder, sorted(manifest.shards))
+        while rows := list(itertools.islice(analyses, chunk)):
+            summary.stored.add(store(database, (), rows))
+            summary.rows += len(rows)
+            if on_chunk is not None:
+                on_chunk(len(rows))
+    if summary.stored.documents and is_postgres(database):
+        with database.begin() as connection:  # fresh planner statistics after a bulk load
+            connection.exec_driver_sql("ANALYZE texts, documents, analyses, spans")
+    return summary
+
+
 def load_outputs(folders: list[Path], database: Database) -> None:
     """Store the analyses in ``unspin batch`` output ``folders`` (``unspin ingest OUTDIR``)."""
     try:
-        from unspin.batch.load import load_batches
+        import pyarrow  # noqa: F401
     except ImportError as error:
         raise missing_extra("loading batch output", "parquet", error) from None
     from unspin.batch.manifest import Manifest
@@ -147,12 +218,13 @@ def load_outputs(folders: list[Path], database: Database) -> None:
     with document_progress("load", total) as advance:
         summary = load_batches(folders, database, on_chunk=advance)
     seconds = time.perf_counter() - started
+    stored = summary.stored
     click.echo(
         f"{summary.rows} analyses read from {len(folders)} batch output folder(s) in "
         f"{seconds:.1f} s ({summary.rows / seconds if seconds else 0:.0f}/s): "
-        f"{summary.documents} new documents, {summary.texts} new texts, {summary.analyses} "
-        f"analyses ({summary.spans} spans) stored; the rest was stored already; "
-        f"{len(summary.failed)} skipped",
+        f"{stored.documents} new documents, {stored.texts} new texts, {stored.analyses} "
+        f"analyses ({stored.spans} spans) stored; the rest was stored already; "
+        f"{len(stored.failed)} skipped",
         err=True,
     )
     for folder in summary.incomplete:
@@ -161,7 +233,7 @@ def load_outputs(folders: list[Path], database: Database) -> None:
             "loaded (finish the run, then load it again)",
             err=True,
         )
-    for document, reason in summary.failed:
+    for document, reason in stored.failed:
         click.echo(f"  skipped: {document.id}: {reason}", err=True)
-    if summary.failed:
+    if stored.failed:
         sys.exit(EXIT_SKIPPED)

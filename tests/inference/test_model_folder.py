@@ -7,16 +7,22 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from unspin.inference import Analyzer
 from unspin.inference.model_folder import (
     CONFIG_FILE,
     DEFAULT_MODEL_DIR,
+    SPAN_HEAD_FILE,
     ModelConfig,
     ModelError,
+    SpanHead,
+    channels_for,
+    default_stride,
     installed_models,
     models_reading,
+    span_head_inputs,
 )
 
 
@@ -55,7 +61,7 @@ def test_missing_or_unreadable_folders_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="invalid JSON"):
         Analyzer(tmp_path)
     folder = _folder_with(tmp_path, {})
-    (folder / "span_head.npz").unlink()
+    (folder / SPAN_HEAD_FILE).unlink()
     with pytest.raises(ModelError, match=r"span_head\.npz is missing"):
         Analyzer(folder)
 
@@ -76,3 +82,23 @@ def test_installed_models_say_which_read_a_language() -> None:
     assert DEFAULT_MODEL_DIR in installed_models()
     assert DEFAULT_MODEL_DIR in models_reading("en")
     assert models_reading("xx") == []
+
+
+def test_the_shipped_folder_follows_the_contract() -> None:
+    config = ModelConfig.load(DEFAULT_MODEL_DIR)
+    head = SpanHead.load(DEFAULT_MODEL_DIR, config)
+    assert config.channels == channels_for(config.techniques)
+    assert head.weight.shape == (span_head_inputs(head.hidden_size), len(config.techniques))
+    assert default_stride(256) == 190
+
+
+def test_a_span_head_that_does_not_fit_is_refused(tmp_path: Path) -> None:
+    folder = _folder_with(tmp_path, {})
+    config = ModelConfig.load(folder)
+    head = SpanHead.load(folder, config)
+    SpanHead(head.weight[:, :3], head.bias[:3]).save(folder)
+    with pytest.raises(ModelError, match="do not fit 14 techniques"):
+        Analyzer(folder)
+    np.savez(folder / SPAN_HEAD_FILE, weights=head.weight)
+    with pytest.raises(ModelError, match="not a span head"):
+        Analyzer(folder)

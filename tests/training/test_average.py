@@ -18,10 +18,9 @@ from onnx import numpy_helper
 from training.conftest import write_tiny_ptc
 from unspin.cli.average import average_command
 from unspin.inference import Analyzer
-from unspin.inference.model_folder import ModelConfig, ModelError
+from unspin.inference.model_folder import FP32_ONNX_FILE, ModelConfig, ModelError
 from unspin.training.average import average_models
 from unspin.training.config import TrainConfig
-from unspin.training.export import FP32_FILE
 from unspin.training.train import train
 
 TINY = {"epochs": 1, "max_steps": 2, "batch_size": 2, "max_length": 64, "dev_share": 0.25}
@@ -44,7 +43,7 @@ def _quiet(message: str) -> None:
 
 
 def _weights(folder: Path) -> dict[str, np.ndarray]:
-    graph = onnx.load(str(folder / FP32_FILE)).graph
+    graph = onnx.load(str(folder / FP32_ONNX_FILE)).graph
     return {t.name: numpy_helper.to_array(t) for t in graph.initializer if t.data_type == 1}
 
 
@@ -90,6 +89,6 @@ def test_models_of_different_recipes_or_one_model_are_refused(
         average_models([first], tmp_path / "out")
     with pytest.raises(ModelError, match="new folder"):
         average_models([first, second], second)
-    (other / FP32_FILE).unlink()
+    (other / FP32_ONNX_FILE).unlink()
     with pytest.raises(ModelError, match=r"no model\.fp32\.onnx"):
         average_models([second, other], tmp_path / "out")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from unspin.inference.model_folder import ModelConfig
+from unspin.inference.model_folder import ModelConfig, channels_for
 from unspin.taxonomy import display_name
 from unspin.training.card import CardFacts, render_model_card
 from unspin.training.config import TrainConfig
-from unspin.training.data import DataFacts, channels_for, default_techniques
+from unspin.training.data import DataFacts, default_techniques
 from unspin.training.evaluate import Evaluation, OverallScores, TrainingReport
 
 

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 
 from unspin.cli.train import train_command
 from unspin.inference import Analyzer
+from unspin.inference.model_folder import FP32_ONNX_FILE
 from unspin.training.checkpoint import CHECKPOINT_FILE
 from unspin.training.config import TrainConfig
-from unspin.training.export import FP32_FILE
 from unspin.training.train import train
 
 LAYOUT_OF_0_1 = {
@@ -86,7 +86,7 @@ def test_a_resumed_run_ends_with_the_weights_of_an_uninterrupted_one(
     with pytest.raises(_Interrupted):
         train(_resumable_run(tiny_ptc, interrupted), log=_stop_after_first_epoch)
     assert (interrupted / CHECKPOINT_FILE).is_file()
-    assert not (interrupted / FP32_FILE).exists(), "the interrupted run exported nothing"
+    assert not (interrupted / FP32_ONNX_FILE).exists(), "the interrupted run exported nothing"
     _rewrite_in_the_layout_of_0_1(interrupted / CHECKPOINT_FILE)
     messages: list[str] = []
     resumed = train(_resumable_run(tiny_ptc, interrupted), log=messages.append, resume=True)

@@ -16,10 +16,10 @@ from click.testing import CliRunner
 
 from unspin.cli.train import train_command
 from unspin.inference import Analyzer
-from unspin.inference.model_folder import ModelConfig
+from unspin.inference.model_folder import FP32_ONNX_FILE, ModelConfig
 from unspin.training.config import default_encoder_path
 from unspin.training.data import build_examples, default_techniques, load_ptc
-from unspin.training.export import FP32_FILE, export_onnx
+from unspin.training.export import export_onnx
 from unspin.training.model import SpanTagger
 
 
@@ -106,7 +106,7 @@ def test_onnx_export_matches_torch(tmp_path: Path) -> None:
     with torch.inference_mode():
         logits, hidden = model(ids, mask)
     feeds = {"input_ids": ids.numpy(), "attention_mask": mask.numpy()}
-    fp32 = ort.InferenceSession(str(tmp_path / FP32_FILE), providers=["CPUExecutionProvider"])
+    fp32 = ort.InferenceSession(str(tmp_path / FP32_ONNX_FILE), providers=["CPUExecutionProvider"])
     onnx_logits, onnx_hidden = fp32.run(None, feeds)
     real = mask.numpy().astype(bool)
     np.testing.assert_allclose(onnx_logits[real], logits.numpy()[real], atol=1e-4)

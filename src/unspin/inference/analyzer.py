@@ -24,8 +24,8 @@ from unspin.inference.decode import (
     span_evidence,
     span_runs,
 )
-from unspin.inference.model_folder import Decoding, ModelConfig, resolve_model_dir
-from unspin.inference.span_features import N_SURFACE_FEATURES, surface_features
+from unspin.inference.model_folder import Decoding, ModelConfig, SpanHead, resolve_model_dir
+from unspin.inference.span_features import surface_features
 from unspin.inference.windows import TextEncoder, TokenizedText, Window, pad_batch, plan_windows
 from unspin.language import detect_language
 from unspin.schema import Analysis, Document, ModelInfo, Span, check_unicode, in_reading_order
@@ -106,9 +106,10 @@ class Analyzer:
         self._pool = (
             ThreadPoolExecutor(self.threads) if runner is None and self.threads > 1 else None
         )
-        head = np.load(self.folder / self.config.span_head_file)
-        self._span_weight = head["weight"].astype(np.float32)
-        self._span_bias = head["bias"].astype(np.float32)
+        head = SpanHead.load(self.folder, self.config)
+        self._span_weight = head.weight
+        self._span_bias = head.bias
+        self._hidden_size = head.hidden_size
         self.info = ModelInfo(
             self.config.name,
             self.config.version,
@@ -311,7 +312,7 @@ class Analyzer:
         n_channels = len(self.config.channels)
         logit_sums = [np.zeros((len(t), n_channels), np.float32) for t in tokenized]
         counts = [np.zeros((len(t), 1), np.float32) for t in tokenized]
-        hidden_size = (self._span_weight.shape[0] - N_SURFACE_FEATURES) // 3
+        hidden_size = self._hidden_size
         hidden_sums = (
             [np.zeros((len(t), hidden_size), np.float32) for t in tokenized]
             if with_hidden

@@ -1,4 +1,11 @@
-"""A model folder: ONNX encoder, tokenizer, span head, labels, decoding settings and model card."""
+"""The model folder contract: what a folder holds, how it is read and how it is written.
+
+A model folder holds an ONNX encoder (``model.onnx``: ids and mask in, token ``logits`` and
+``hidden`` states out), its tokenizer, the span head (one linear layer run in numpy), and
+``config.json`` with the channels, techniques, window geometry and tuned decoding settings.
+Every fact about that layout lives here; training writes folders and the Analyzer reads them
+through this module only.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +15,39 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from unspin.errors import UnspinError
+from unspin.inference.span_features import N_SURFACE_FEATURES
 
 MODEL_FORMAT = "unspin.model/1"
 CONFIG_FILE = "config.json"
+ONNX_FILE = "model.onnx"
+FP32_ONNX_FILE = "model.fp32.onnx"
+"""The unquantised export training keeps beside ``model.onnx`` (not shipped)."""
+TOKENIZER_FILE = "tokenizer.json"
+SPAN_HEAD_FILE = "span_head.npz"
+CARD_FILE = "MODEL_CARD.md"
+PROPAGANDA_CHANNEL = "propaganda"
+"""The technique-agnostic token channel, always the first one."""
+DEFAULT_MAX_LENGTH = 256
+"""Tokens per model window, [CLS] and [SEP] included."""
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
+
+
+def channels_for(techniques: list[str]) -> list[str]:
+    """The token channels of a model naming ``techniques``: ``propaganda`` first, then each."""
+    return [PROPAGANDA_CHANNEL, *techniques]
+
+
+def default_stride(max_length: int) -> int:
+    """Tokens between window starts when a model does not say: three quarters of a window."""
+    return (max_length - 2) * 3 // 4
+
+
+def span_head_inputs(hidden_size: int) -> int:
+    """Inputs of the span head: mean, first and last hidden state of a span, surface features."""
+    return 3 * hidden_size + N_SURFACE_FEATURES
 
 
 class ModelError(UnspinError, RuntimeError):
@@ -54,11 +89,11 @@ class ModelConfig:
     techniques: list[str]
     """Classes of the span classifier (``classify_spans``), in output order."""
     decoding: Decoding = field(default_factory=Decoding)
-    max_length: int = 256
-    stride: int = 192
-    onnx_file: str = "model.onnx"
-    tokenizer_file: str = "tokenizer.json"
-    span_head_file: str = "span_head.npz"
+    max_length: int = DEFAULT_MAX_LENGTH
+    stride: int = default_stride(DEFAULT_MAX_LENGTH)
+    onnx_file: str = ONNX_FILE
+    tokenizer_file: str = TOKENIZER_FILE
+    span_head_file: str = SPAN_HEAD_FILE
     base_encoder: str = ""
     languages: list[str] = field(default_factory=lambda: ["en"])
     """ISO 639 codes of the languages the model reads (a config without them: English)."""
@@ -124,6 +159,50 @@ class ModelConfig:
         for file in files:
             if not (folder / file).is_file():
                 raise ModelError(f"{folder}: model file {file} is missing")
+
+
+@dataclass(frozen=True)
+class SpanHead:
+    """The span classifier's weights: ``weight`` (inputs, techniques) and ``bias`` (techniques)."""
+
+    weight: np.ndarray
+    bias: np.ndarray
+
+    @property
+    def hidden_size(self) -> int:
+        """Width of the encoder's hidden states this head reads."""
+        return (int(self.weight.shape[0]) - N_SURFACE_FEATURES) // 3
+
+    def save(self, folder: Path) -> None:
+        np.savez(
+            folder / SPAN_HEAD_FILE,
+            weight=self.weight.astype(np.float32),
+            bias=self.bias.astype(np.float32),
+        )
+
+    @classmethod
+    def load(cls, folder: Path, config: ModelConfig) -> SpanHead:
+        """The head in ``folder``; refused unless it fits ``config``'s techniques."""
+        path = folder / config.span_head_file
+        try:
+            with np.load(path) as arrays:
+                weight = arrays["weight"].astype(np.float32)
+                bias = arrays["bias"].astype(np.float32)
+        except (OSError, KeyError, ValueError) as error:
+            raise ModelError(f"{path}: not a span head ({error})") from None
+        n = len(config.techniques)
+        inputs = weight.shape[0] if weight.ndim == 2 else 0
+        if (
+            weight.shape != (inputs, n)
+            or bias.shape != (n,)
+            or inputs <= N_SURFACE_FEATURES
+            or span_head_inputs((inputs - N_SURFACE_FEATURES) // 3) != inputs
+        ):
+            raise ModelError(
+                f"{path}: weights of shape {weight.shape} and {bias.shape} do not fit "
+                f"{n} techniques"
+            )
+        return cls(weight, bias)
 
 
 def resolve_model_dir(model: str | Path | None) -> Path:

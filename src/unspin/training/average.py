@@ -17,10 +17,16 @@ from pathlib import Path
 
 import numpy as np
 
-from unspin.inference.model_folder import ModelConfig, ModelError
+from unspin.inference.model_folder import (
+    FP32_ONNX_FILE,
+    ONNX_FILE,
+    ModelConfig,
+    ModelError,
+    SpanHead,
+)
 from unspin.training.config import TRAINING_CONFIG_FILE, Log, TrainConfig
 from unspin.training.evaluate import TrainingReport
-from unspin.training.export import FP32_FILE, MODEL_FILE, quantize_model
+from unspin.training.export import quantize_model
 from unspin.training.folder import finish_model_folder
 from unspin.training.prepare import load_split
 
@@ -52,7 +58,7 @@ def average_models(
     _check_compatible(folders, configs, models)
     output.mkdir(parents=True, exist_ok=True)
 
-    graphs = [onnx.load(str(folder / FP32_FILE)) for folder in folders]
+    graphs = [onnx.load(str(folder / FP32_ONNX_FILE)) for folder in folders]
     others = [{tensor.name: tensor for tensor in graph.graph.initializer} for graph in graphs[1:]]
     for tensor in graphs[0].graph.initializer:
         if tensor.data_type != onnx.TensorProto.FLOAT:
@@ -65,18 +71,16 @@ def average_models(
             arrays.append(numpy_helper.to_array(match))
         mean = np.asarray(np.mean(arrays, axis=0, dtype=np.float64), dtype=np.float32)
         tensor.CopyFrom(numpy_helper.from_array(mean, tensor.name))
-    onnx.save(graphs[0], str(output / FP32_FILE))
+    onnx.save(graphs[0], str(output / FP32_ONNX_FILE))
     if quantize:
-        quantize_model(output / FP32_FILE, output / MODEL_FILE)
+        quantize_model(output / FP32_ONNX_FILE, output / ONNX_FILE)
     else:
-        shutil.copyfile(output / FP32_FILE, output / MODEL_FILE)
+        shutil.copyfile(output / FP32_ONNX_FILE, output / ONNX_FILE)
 
-    heads = [np.load(folder / models[0].span_head_file) for folder in folders]
-    np.savez(
-        output / models[0].span_head_file,
-        weight=np.mean([h["weight"] for h in heads], axis=0).astype(np.float32),
-        bias=np.mean([h["bias"] for h in heads], axis=0).astype(np.float32),
-    )
+    heads = [SpanHead.load(folder, model) for folder, model in zip(folders, models, strict=True)]
+    SpanHead(
+        np.mean([h.weight for h in heads], axis=0), np.mean([h.bias for h in heads], axis=0)
+    ).save(output)
     shutil.copyfile(folders[0] / models[0].tokenizer_file, output / models[0].tokenizer_file)
 
     config = configs[0]
@@ -100,8 +104,8 @@ def _training_config(folder: Path) -> TrainConfig:
     path = folder / TRAINING_CONFIG_FILE
     if not path.is_file():
         raise ModelError(f"{folder}: no {TRAINING_CONFIG_FILE} (not written by unspin train)")
-    if not (folder / FP32_FILE).is_file():
-        raise ModelError(f"{folder}: no {FP32_FILE} to average")
+    if not (folder / FP32_ONNX_FILE).is_file():
+        raise ModelError(f"{folder}: no {FP32_ONNX_FILE} to average")
     return TrainConfig.load(folder)
 
 

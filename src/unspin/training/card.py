@@ -12,13 +12,12 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from unspin.inference.model_folder import ModelConfig, ModelError
+from unspin.inference.model_folder import CARD_FILE, ModelConfig, ModelError
 from unspin.taxonomy import display_name
 from unspin.training.config import TrainConfig
 from unspin.training.data import DataFacts
 from unspin.training.evaluate import Evaluation, TrainingReport
 
-CARD_FILE = "MODEL_CARD.md"
 WEAK_F1 = 0.2
 MEME_NOTE = (
     "\nThe meme row scores gold spans of techniques that map onto PTC's; gold spans of "

@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from unspin.inference.model_folder import default_stride
+
 Log = Callable[[str], None]
 """Where a run reports progress (``print`` by default; the CLI writes to stderr)."""
 TRAINING_CONFIG_FILE = "training_config.json"
@@ -68,7 +70,7 @@ class TrainConfig:
         """Set unset strides to their default, three quarters of a window (a resumed run
         compares the filled-in values with its checkpoint's)."""
         self.train_stride = self.train_stride or self.window_tokens * 3 // 4
-        self.inference_stride = self.inference_stride or self.window_tokens * 3 // 4
+        self.inference_stride = self.inference_stride or default_stride(self.max_length)
 
     def encoder_path(self) -> Path:
         """The encoder folder to fine-tune: ``encoder``, or all-MiniLM-L6-v2 from PyPI."""

@@ -15,9 +15,6 @@ from unspin.inference.windows import TextEncoder, plan_windows
 from unspin.schema import Document, Span
 from unspin.taxonomy import technique_names
 
-PROPAGANDA = "propaganda"
-"""Name of the technique-agnostic token channel (any technique), used for SemEval SI."""
-
 
 @dataclass
 class Split:
@@ -112,10 +109,6 @@ class Example:
     span_tokens: list[tuple[int, int]]  # inclusive token ranges of gold spans, window coordinates
     span_targets: np.ndarray  # (n_spans, n_techniques) float32, rows sum to 1
     span_surface: np.ndarray  # (n_spans, N_SURFACE_FEATURES) float32
-
-
-def channels_for(techniques: list[str]) -> list[str]:
-    return [PROPAGANDA, *techniques]
 
 
 def build_examples(

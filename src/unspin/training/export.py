@@ -7,10 +7,8 @@ from pathlib import Path
 
 import torch
 
+from unspin.inference.model_folder import FP32_ONNX_FILE, ONNX_FILE
 from unspin.training.model import ExportWrapper, SpanTagger
-
-FP32_FILE = "model.fp32.onnx"
-MODEL_FILE = "model.onnx"
 
 
 def export_onnx(
@@ -24,7 +22,7 @@ def export_onnx(
     wrapper = ExportWrapper(model).eval()
     ids = torch.randint(1000, 2000, (2, 16), dtype=torch.long)
     mask = torch.ones_like(ids)
-    fp32 = folder / FP32_FILE
+    fp32 = folder / FP32_ONNX_FILE
     torch.onnx.export(
         wrapper,
         (ids, mask),
@@ -40,7 +38,7 @@ def export_onnx(
         opset_version=17,
         dynamo=False,
     )
-    target = folder / MODEL_FILE
+    target = folder / ONNX_FILE
     if quantize:
         quantize_model(fp32, target)
         log(f"exported {fp32.name} ({_mb(fp32)} MB) and int8 {target.name} ({_mb(target)} MB)")

@@ -9,10 +9,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-import numpy as np
-
 from unspin.inference.analyzer import Analyzer
-from unspin.inference.model_folder import ModelConfig
+from unspin.inference.model_folder import TOKENIZER_FILE, ModelConfig, SpanHead, default_stride
 from unspin.training.card import CardFacts, write_model_card
 from unspin.training.config import Log, TrainConfig
 from unspin.training.data import Split, describe_data, load_semeval2021
@@ -31,23 +29,22 @@ def start_model_folder(
     techniques: list[str],
 ) -> None:
     """Write tokenizer and config: the folder serves a torch-backed Analyzer before export."""
-    shutil.copyfile(encoder_path / "tokenizer.json", output / "tokenizer.json")
+    shutil.copyfile(encoder_path / "tokenizer.json", output / TOKENIZER_FILE)
     ModelConfig(
         name=config.name,
         version=config.version,
         channels=channels,
         techniques=techniques,
         max_length=config.max_length,
-        stride=config.inference_stride or config.window_tokens * 3 // 4,
+        stride=config.inference_stride or default_stride(config.max_length),
         base_encoder=str(encoder_path.name if config.encoder else "all-MiniLM-L6-v2"),
     ).save(output)
 
 
 def write_span_head(model: SpanTagger, folder: Path) -> None:
     """The span classifier's weights as numpy arrays (inference runs it without torch)."""
-    weight = model.span_head.weight.detach().numpy().T.astype(np.float32)
-    bias = model.span_head.bias.detach().numpy().astype(np.float32)
-    np.savez(folder / "span_head.npz", weight=weight, bias=bias)
+    weight = model.span_head.weight.detach().numpy().T
+    SpanHead(weight, model.span_head.bias.detach().numpy()).save(folder)
 
 
 def finish_model_folder(

@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from unspin.inference.span_features import N_SURFACE_FEATURES
+from unspin.inference.model_folder import span_head_inputs
 
 
 class SpanTagger(nn.Module):
@@ -24,7 +24,7 @@ class SpanTagger(nn.Module):
         self.encoder = encoder
         self.dropout = nn.Dropout(0.1)
         self.token_head = nn.Linear(hidden_size, n_channels)
-        self.span_head = nn.Linear(3 * hidden_size + N_SURFACE_FEATURES, n_techniques)
+        self.span_head = nn.Linear(span_head_inputs(hidden_size), n_techniques)
 
     @classmethod
     def from_pretrained(cls, path: Path, n_channels: int, n_techniques: int) -> SpanTagger:

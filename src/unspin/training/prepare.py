@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from unspin.inference.analyzer import Analyzer
-from unspin.inference.model_folder import ModelConfig, ModelError
+from unspin.inference.model_folder import ModelConfig, ModelError, channels_for
 from unspin.inference.windows import TextEncoder
 from unspin.schema import Document, Span
 from unspin.training.config import Log, TrainConfig
@@ -19,7 +19,6 @@ from unspin.training.data import (
     Example,
     Split,
     build_examples,
-    channels_for,
     default_techniques,
     load_ptc,
     load_semeval2021,

@@ -63,9 +63,14 @@ def _layer_lines(contract: dict[str, Any]) -> list[str]:
                 subsequent_indent=" " * NAME_WIDTH,
             )
             lines.extend(text)
+    exceptions = []
     for ignored in contract.get("ignore_imports", []):
-        importer, imported = (_short(m.strip(), root) for m in ignored.split("->"))
-        lines.extend(["", f"The one exception: {importer} imports {imported}."])
+        importer, imported = (
+            _short(m.strip().removesuffix(".**"), root) for m in ignored.split("->")
+        )
+        exceptions.append(f"{importer} imports {imported}")
+    for exception in dict.fromkeys(exceptions):
+        lines.extend(["", f"The one exception: {exception}."])
     return lines
 
 

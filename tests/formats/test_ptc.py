@@ -8,18 +8,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fakes import FakeAnalyzer
 from unspin.formats.errors import FormatError
 from unspin.formats.ptc import (
     LabelRow,
+    distinct_positions,
+    fill_tc_template,
     read_article,
     read_corpus,
     read_label_rows,
     read_labels,
+    read_tc_template,
     write_flc,
     write_si,
     write_tc,
 )
-from unspin.schema import Span
+from unspin.schema import Document, Span
 
 PTC_TRAIN = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ptc" / "train"
 
@@ -114,3 +118,45 @@ def test_real_training_split() -> None:
     corpus = read_corpus(PTC_TRAIN)
     assert len(corpus.documents) == 371
     assert sum(len(spans) for spans in corpus.spans.values()) == 6129
+
+
+def test_tc_template_is_filled_in_its_own_order(tmp_path: Path) -> None:
+    documents = [Document("1", "abcdefghij"), Document("2", "0123456789")]
+    template = tmp_path / "template.labels"
+    template.write_text("2\t?\t0\t3\n1\t?\t0\t4\n2\t?\t5\t9\n1\t?\t2\t3\n", encoding="utf-8")
+    rows = read_tc_template(template, documents)
+    calls: list[str] = []
+
+    def classify(text: str, spans: list[tuple[int, int]]) -> list[Span]:
+        calls.append(text)
+        return FakeAnalyzer().classify_spans(text, spans)
+
+    filled = fill_tc_template(rows, documents, classify)
+    assert [(r.article_id, r.start, r.end) for r in filled] == [
+        (r.article_id, r.start, r.end) for r in rows
+    ]
+    # FakeAnalyzer names even-length spans Doubt, odd-length ones Slogans.
+    assert [r.technique for r in filled] == ["Slogans", "Doubt", "Doubt", "Slogans"]
+    assert sorted(calls) == ["0123456789", "abcdefghij"]
+
+
+def test_tc_template_must_fit_the_articles(tmp_path: Path) -> None:
+    documents = [Document("1", "short")]
+    template = tmp_path / "template.labels"
+    template.write_text("1\t?\t0\t50\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="beyond its 5 characters"):
+        read_tc_template(template, documents)
+    template.write_text("9\t?\t0\t2\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="not in the corpus"):
+        read_tc_template(template, documents)
+    template.write_text("", encoding="utf-8")
+    with pytest.raises(FormatError, match="no rows"):
+        read_tc_template(template, documents)
+
+
+def test_distinct_positions_keep_the_best_score() -> None:
+    spans = [Span(0, 4, "Doubt", 0.4), Span(0, 4, "Slogans", 0.9), Span(6, 8, "Doubt", 0.5)]
+    assert distinct_positions(spans) == [
+        Span(0, 4, "propaganda", 0.9),
+        Span(6, 8, "propaganda", 0.5),
+    ]

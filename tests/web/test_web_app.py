@@ -98,7 +98,7 @@ def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
 
 
 def test_workers_help_says_what_the_default_is(monkeypatch: pytest.MonkeyPatch) -> None:
-    from unspin.web.runner import DEFAULT_WORKERS_CAP
+    from unspin.web.settings import DEFAULT_WORKERS_CAP
 
     help_text = " ".join(CliRunner().invoke(serve, ["--help"]).output.split())
     assert f"(default: the number of CPUs, at most {DEFAULT_WORKERS_CAP})" in help_text

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from unspin.cli.errors import missing_extra
+from unspin.web.settings import DEFAULT_WORKERS_CAP, WebSettings
 
 
 @click.command("serve")
@@ -24,10 +25,22 @@ from unspin.cli.errors import missing_extra
     is_flag=True,
     help="Let URL input fetch private, loopback and link-local addresses (unsafe when shared).",
 )
-@click.option("--max-chars", type=int, default=100_000, show_default=True, help="Longest text.")
-@click.option("--max-batch", type=int, default=64, show_default=True, help="Largest API batch.")
 @click.option(
-    "--timeout", type=float, default=60.0, show_default=True, help="Seconds per analysis."
+    "--max-chars", type=int, default=WebSettings.max_chars, show_default=True, help="Longest text."
+)
+@click.option(
+    "--max-batch",
+    type=int,
+    default=WebSettings.max_batch,
+    show_default=True,
+    help="Largest API batch.",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=WebSettings.request_timeout,
+    show_default=True,
+    help="Seconds per analysis.",
 )
 @click.option(
     "--slider-floor",
@@ -39,7 +52,7 @@ from unspin.cli.errors import missing_extra
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Analyses run at once (default: the number of CPUs, at most 4).",
+    help=f"Analyses run at once (default: the number of CPUs, at most {DEFAULT_WORKERS_CAP}).",
 )
 def serve(
     host: str,
@@ -57,7 +70,7 @@ def serve(
     try:
         import uvicorn
 
-        from unspin.web import WebSettings, create_app
+        from unspin.web import create_app
     except ImportError as error:  # pragma: no cover - depends on the install
         raise missing_extra("the web app", "web", error) from None
     options = {"workers": workers} if workers else {}

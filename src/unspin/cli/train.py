@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from unspin.cli.errors import UserError, missing_extra
+from unspin.training.config import TrainConfig
 
 model_output_option = click.option(
     "-o",
@@ -32,14 +33,20 @@ model_output_option = click.option(
     help="SemEval-2021 Task 6 folder: its training memes are added, its dev memes scored.",
 )
 @model_output_option
-@click.option("--epochs", type=int, default=9, show_default=True)
-@click.option("--batch-size", type=int, default=16, show_default=True)
+@click.option("--epochs", type=int, default=TrainConfig.epochs, show_default=True)
+@click.option("--batch-size", type=int, default=TrainConfig.batch_size, show_default=True)
 @click.option(
     "--max-steps", type=int, default=None, help="Stop after this many steps (smoke runs)."
 )
-@click.option("--max-length", type=int, default=256, show_default=True, help="Tokens per window.")
+@click.option(
+    "--max-length",
+    type=int,
+    default=TrainConfig.max_length,
+    show_default=True,
+    help="Tokens per window.",
+)
 @click.option("--limit-articles", type=int, default=None, help="Use only the first N articles.")
-@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--seed", type=int, default=TrainConfig.seed, show_default=True)
 @click.option(
     "--encoder",
     type=click.Path(exists=True, file_okay=False),
@@ -49,21 +56,21 @@ model_output_option = click.option(
 @click.option(
     "--name",
     "model_name",
-    default="unspin-minilm-ptc",
+    default=TrainConfig.name,
     show_default=True,
     help="Model name; with --version it identifies the model's analyses in a corpus store.",
 )
 @click.option(
     "--version",
     "model_version",
-    default="1.2.0",
+    default=TrainConfig.version,
     show_default=True,
     help="Model version (the defaults reproduce the shipped model: give yours its own).",
 )
 @click.option(
     "--propaganda-loss-share",
     type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
-    default=0.3,
+    default=TrainConfig.propaganda_loss_share,
     show_default=True,
     help="Share of the token loss for the any-technique channel.",
 )
@@ -77,14 +84,14 @@ model_output_option = click.option(
 @click.option(
     "--teacher-weight",
     type=click.FloatRange(0.0, 1.0, min_open=True),
-    default=0.5,
+    default=TrainConfig.teacher_weight,
     show_default=True,
     help="Share of each token's target taken from the teacher.",
 )
 @click.option(
     "--average-last",
     type=click.IntRange(0),
-    default=0,
+    default=TrainConfig.average_last,
     show_default=True,
     help="Also try the mean weights of the last N epochs; kept if better on dev.",
 )
@@ -95,7 +102,7 @@ model_output_option = click.option(
     "(same settings; ends with the weights an uninterrupted run would have).",
 )
 @click.option("--no-quantize", is_flag=True, help="Ship fp32 weights instead of int8.")
-@click.option("--threads", type=int, default=2, show_default=True)
+@click.option("--threads", type=int, default=TrainConfig.threads, show_default=True)
 def train_command(
     ptc: Path,
     semeval2021: Path | None,
@@ -120,7 +127,6 @@ def train_command(
     """Fine-tune a span tagger, tune its decoding, export ONNX and write a model folder."""
     try:
         from unspin.training.checkpoint import ResumeError
-        from unspin.training.config import TrainConfig
         from unspin.training.distill import TeacherError
         from unspin.training.train import train
     except ImportError as error:

@@ -11,7 +11,7 @@ files are read without newline translation). Label files are tab-separated:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +56,16 @@ def read_articles(directory: Path) -> list[Document]:
     return [read_article(p) for p in paths]
 
 
+def read_articles_dir(root: Path) -> list[Document]:
+    """The articles in ``root`` (or in its ``*articles*`` subfolder), with a clear error when
+    ``root`` is missing or a file."""
+    if not root.exists():
+        raise FormatError(root, "no such directory")
+    if not root.is_dir():
+        raise FormatError(root, "is a file, expected a directory of article<ID>.txt")
+    return read_articles(find_articles_dir(root))
+
+
 def read_label_rows(path: Path) -> list[LabelRow]:
     """Read an SI, TC or template label file (or a directory of them) row by row."""
     if path.is_dir():
@@ -97,6 +107,20 @@ def _parse_label_line(path: Path, number: int, line: str) -> LabelRow:
     if not 0 <= begin < finish:
         raise FormatError(path, f"need 0 <= start < end, got {begin} {finish}", number)
     return LabelRow(article_id.strip(), begin, finish, technique)
+
+
+def read_label_file(path: Path, *, need_techniques: bool) -> list[LabelRow]:
+    """Label rows of a file or folder; with ``need_techniques``, every row must name one."""
+    if not path.exists():
+        raise FormatError(path, "no such file or directory")
+    rows = read_label_rows(path)
+    if need_techniques:
+        for row in rows:
+            if row.technique is None:
+                raise FormatError(path, "has SI rows (id start end); this task needs techniques")
+            if row.technique == UNKNOWN_TECHNIQUE:
+                raise FormatError(path, "is a template ('?' techniques), not labels")
+    return rows
 
 
 def read_labels(path: Path, default_technique: str = "propaganda") -> dict[str, list[Span]]:
@@ -197,24 +221,73 @@ def write_tc(path: Path, rows: Iterable[LabelRow]) -> None:
     _write_lines(path, [f"{r.article_id}\t{r.technique}\t{r.start}\t{r.end}" for r in rows])
 
 
+ClassifySpans = Callable[[str, list[tuple[int, int]]], Sequence[Span]]
+"""Names a technique for each ``(start, end)`` of a text (e.g. ``Analyzer.classify_spans``)."""
+
+
+def read_tc_template(path: Path, documents: Iterable[Document]) -> list[LabelRow]:
+    """The rows of a TC template (``id ? start end``; a file or a folder of ``.labels``),
+    checked to point inside ``documents``."""
+    if not path.exists():
+        raise FormatError(path, "no such file")
+    rows = read_label_rows(path)
+    if not rows:
+        raise FormatError(path, "the template has no rows")
+    check_spans_fit(documents, group_rows(rows, UNKNOWN_TECHNIQUE), path)
+    return rows
+
+
+def fill_tc_template(
+    rows: list[LabelRow], documents: Iterable[Document], classify: ClassifySpans
+) -> list[LabelRow]:
+    """``rows`` (as :func:`read_tc_template` returns them) in their order, each with the
+    technique ``classify`` names for its span; ``classify`` sees each article once."""
+    texts = {d.id: d.text for d in documents}
+    by_article: dict[str, list[LabelRow]] = {}
+    for row in rows:
+        by_article.setdefault(row.article_id, []).append(row)
+    techniques = {
+        aid: iter(classify(texts[aid], [(r.start, r.end) for r in rs]))
+        for aid, rs in by_article.items()
+    }
+    # Rows of one article keep their relative order in by_article, so taking the next technique
+    # of the row's article walks the template in its own order.
+    return [
+        LabelRow(r.article_id, r.start, r.end, next(techniques[r.article_id]).technique)
+        for r in rows
+    ]
+
+
+def distinct_positions(spans: Iterable[Span]) -> list[Span]:
+    """One ``propaganda`` span per distinct position, scored by its best span (an SI span)."""
+    unique = {(s.start, s.end): s for s in sorted(spans, key=lambda s: s.score)}
+    return [Span(a, b, "propaganda", s.score) for (a, b), s in sorted(unique.items())]
+
+
 def _write_lines(path: Path, lines: list[str]) -> None:
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
 
 
 __all__ = [
     "UNKNOWN_TECHNIQUE",
+    "ClassifySpans",
     "LabelRow",
     "LabelledCorpus",
     "SchemaError",
     "check_spans_fit",
+    "distinct_positions",
+    "fill_tc_template",
     "find_articles_dir",
     "find_technique_labels",
     "group_rows",
     "read_article",
     "read_articles",
+    "read_articles_dir",
     "read_corpus",
+    "read_label_file",
     "read_label_rows",
     "read_labels",
+    "read_tc_template",
     "write_flc",
     "write_si",
     "write_tc",

@@ -4,17 +4,22 @@
 - :func:`flc_score`: technique-aware span F1 (per technique and micro).
 - :func:`tc_score`: SemEval-2020 Task 11 technique classification on gold spans.
 - :func:`multilabel_score` and :func:`task2_score`: SemEval-2021 Task 6 subtasks 1 and 2.
+- :func:`evaluate_files`: any of these on a gold and a predictions file (``unspin evaluate``).
 """
 
+from unspin.metrics.evaluation import TASKS, Evaluation, evaluate_files
 from unspin.metrics.semeval2021 import MultiLabelScore, multilabel_score, task2_score
 from unspin.metrics.spans import FlcScore, SpanScore, flc_score, merge_intervals, prf, si_score
 from unspin.metrics.tc import TcScore, tc_score
 
 __all__ = [
+    "TASKS",
+    "Evaluation",
     "FlcScore",
     "MultiLabelScore",
     "SpanScore",
     "TcScore",
+    "evaluate_files",
     "flc_score",
     "merge_intervals",
     "multilabel_score",

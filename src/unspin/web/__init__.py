@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from unspin.web.app import create_app
-    from unspin.web.runner import WebSettings
+    from unspin.web.settings import WebSettings
 
 __all__ = ["WebSettings", "create_app"]
 
@@ -52,7 +52,7 @@ def __getattr__(name: str) -> object:
 
         return create_app
     if name == "WebSettings":
-        from unspin.web.runner import WebSettings
+        from unspin.web.settings import WebSettings
 
         return WebSettings
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

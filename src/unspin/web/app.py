@@ -16,7 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import unspin
 from unspin.web import api, pages
-from unspin.web.runner import AnalyzerLike, Runner, WebSettings
+from unspin.web.runner import AnalyzerLike, Runner
+from unspin.web.settings import WebSettings
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -24,7 +24,8 @@ from unspin.schema import Analysis, Document
 from unspin.web.api import check_length, runner_of
 from unspin.web.environment import environment
 from unspin.web.fetch import FetchError, fetch_url
-from unspin.web.runner import AnalysisTimeout, WebSettings
+from unspin.web.runner import AnalysisTimeout
+from unspin.web.settings import WebSettings
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(env=environment())

@@ -27,3 +27,16 @@ def test_every_layer_and_package_is_drawn() -> None:
         assert f"\n{package}" in section
     assert section.index("\nweb/") < section.index("\ninference/") < section.index("\nschema/")
     assert "cli.serve imports web" in section
+
+
+def test_every_package_is_in_a_layer() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (layers,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    listed = {name.strip() for layer in layers["layers"] for name in layer.split("|")}
+    source = ROOT / "src" / "unspin"
+    packages = {p.name for p in source.iterdir() if (p / "__init__.py").is_file()}
+    modules = {p.stem for p in source.glob("*.py") if p.name != "__init__.py"}
+    missing = sorted((packages | modules) - listed)
+    assert missing == [], f"add {missing} to a layer of the contract in pyproject.toml"

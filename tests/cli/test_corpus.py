@@ -195,3 +195,54 @@ def test_search_text_output_uses_display_names_and_neutralises_controls(
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "Loaded Language ×1" in result.output
+
+
+def test_read_only_commands_never_create_a_database(runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    commands = (
+        ["stats"],
+        ["search", "council"],
+        ["export"],
+        ["examples", "Loaded_Language"],
+        ["plot", "-o", str(tmp_path / "p.png")],
+    )
+    for command in commands:
+        result = runner.invoke(main, [*command, "--db", f"sqlite:///{missing}"])
+        assert result.exit_code == 1, (command, result.output)
+        assert "no corpus database at" in result.output and "unspin ingest" in result.output
+        assert not missing.exists()
+
+
+def test_export_filters_and_spreadsheet_safe_csv(
+    runner: CliRunner, corpus: tuple[Path, str], tmp_path: Path
+) -> None:
+    path, db = corpus
+    hostile = tmp_path / "hostile.jsonl"
+    record = {"id": "=HYPERLINK(1)", "text": "A disastrous move.", "source": "@Bugle",
+              "title": "+1", "published": "2021-02-12"}  # fmt: skip
+    hostile.write_text(json.dumps(record) + "\n", "utf-8")
+    runner.invoke(main, ["ingest", str(path), str(hostile), "--db", db])
+    args = ["export", "--db", db, "--format", "jsonl"]
+    planet = runner.invoke(main, [*args, "--source", "Planet"]).output.splitlines()
+    assert {json.loads(line)["source"] for line in planet} == {"Planet"} and len(planet) == 2
+    february = runner.invoke(main, [*args, "--since", "2021-02-01", "--until", "2021-02-28"])
+    assert len(february.output.splitlines()) == 3
+    loaded = runner.invoke(main, [*args, "--what", "spans", "--technique", "loaded language"])
+    rows = [json.loads(line) for line in loaded.output.splitlines()]
+    assert {r["technique"] for r in rows} == {"Loaded_Language"}
+    assert "=HYPERLINK(1)" in {r["document_id"] for r in rows}, "the document's own id"
+    table = runner.invoke(main, ["export", "--db", db, "--format", "csv", "--source", "@Bugle"])
+    import csv
+    import io
+
+    [row] = list(csv.DictReader(io.StringIO(table.output)))
+    assert (row["external_id"], row["source"], row["title"]) == ("'=HYPERLINK(1)", "'@Bugle", "'+1")
+
+
+def test_serve_reads_the_database_from_the_environment(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UNSPIN_DB", f"sqlite:///{tmp_path / 'none.db'}")
+    result = runner.invoke(main, ["serve"])
+    assert result.exit_code == 1 and "no corpus database at" in result.output
+    assert not (tmp_path / "none.db").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,3 +81,57 @@ def test_documents_pages_and_analysis_page(client: TestClient) -> None:
     analysis = client.get(f"/dashboard/documents/{doc.group(1)}")
     assert analysis.status_code == 200 and "disastrous" in analysis.text
     assert client.get("/dashboard/documents/999999").status_code == 404
+
+
+def test_out_of_range_numbers_are_not_found_and_nul_is_refused(client: TestClient) -> None:
+    assert client.get("/dashboard/documents", params={"page": 10**30}).status_code == 404
+    assert client.get("/dashboard/documents", params={"page": 99}).status_code == 404
+    assert client.get("/dashboard/documents/3000000000").status_code == 404
+    for path in ("/dashboard", "/dashboard/documents", "/dashboard/search"):
+        assert client.get(path, params={"source": "\x00"}).status_code == 400
+    assert client.get("/dashboard/search", params={"q": "a\x00"}).status_code == 400
+
+
+def test_search_page(client: TestClient) -> None:
+    page = client.get("/dashboard/search", params={"q": "traitors -council", "source": "Planet"})
+    assert page.status_code == 200
+    hits = re.findall(r'<li><a href="/dashboard/documents/(\d+)"', page.text)
+    assert len(hits) == 20 and "Planet" in page.text and 'rel="next"' not in page.text
+    assert "Report" not in page.text, "council reports are excluded"
+    refused = client.get("/dashboard/search", params={"q": "-council"})
+    assert refused.status_code == 400 and "nothing to search for" in refused.text
+    assert 'href="/dashboard/search"' in client.get("/dashboard").text
+
+
+def test_examples_page(client: TestClient) -> None:
+    page = client.get("/dashboard/examples", params={"technique": "name calling, labeling"})
+    assert page.status_code == 200
+    marks = re.findall(r"<mark>([^<]*)</mark>", page.text)
+    assert len(marks) == 25 and all(m.lower().startswith("traitor") for m in marks)
+    assert client.get("/dashboard/examples").status_code == 200
+
+
+def test_time_chart_breaks_at_empty_periods_and_notes_undated_documents(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "gappy.jsonl"
+    records = [
+        {"id": "jan", "text": "The disastrous plan.", "published": "2021-01-05"},
+        {"id": "apr", "text": "The disastrous vote.", "published": "2021-04-05"},
+        {"id": "may", "text": "Calm.", "published": "2021-05-05"},
+        {"id": "none", "text": "A disastrous day, undated."},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    engine = open_engine(db_url)
+    ingest([path], engine, PhraseAnalyzer())
+    engine.dispose()
+    app = create_app(WebAnalyzer(), db_url=db_url)  # type: ignore[arg-type]
+    with TestClient(app) as test_client:
+        page = test_client.get("/dashboard", params={"by": "month"}).text
+    assert "1 undated document not shown" in page and "(unknown)" not in page
+    for label in ("2021-01 (n=1)", "2021-02 (n=0)", "2021-03 (n=0)", "2021-05 (n=1)"):
+        assert label in page
+    loaded = re.search(r'data-technique="Loaded_Language">(.*?)</g>', page, re.S)
+    assert loaded is not None
+    assert loaded.group(1).count("<polyline") == 1, "Jan is alone: only Apr-May is a line"
+    assert loaded.group(1).count("<circle") == 3 and "1 of 1 documents" in loaded.group(1)

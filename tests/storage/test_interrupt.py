@@ -97,3 +97,28 @@ def test_sigkill_real_unspin_ingest(tmp_path: Path) -> None:
     _kill_midway(command, url, at_least=8, total=80)
     _run(command)
     assert _stored(url) == (80, 80, 80)
+
+
+def test_ctrl_c_says_what_was_done_and_how_to_go_on(db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    write_jsonl(path, 150)
+    command = [sys.executable, str(SLOW_INGEST), "ingest", str(path), "--db", db_url]
+    process = subprocess.Popen(
+        [*command, "--batch-size", "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+        try:
+            if _stored(db_url)[0] >= 20:
+                break
+        except Exception:  # the process may still be creating the tables
+            continue
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert out == ""
+    assert "documents read:" in err and "run the same command to continue" in err
+    assert "Traceback" not in err
+    _run([*command, "--batch-size", "5"])
+    assert _stored(db_url) == (150, 150, 150)

@@ -209,3 +209,20 @@ def test_a_document_the_analyzer_fails_on_is_reported_and_retried(
     again = ingest([path], engine, PhraseAnalyzer())
     assert (again.added, again.analysed) == (1, 1)
     engine.dispose()
+
+
+def test_opening_for_reading_never_creates_a_store(db_url: str) -> None:
+    from sqlalchemy import inspect
+
+    from unspin.storage.db import StoreNotFoundError
+
+    with pytest.raises(StoreNotFoundError):
+        open_engine(db_url, create=False)
+    if db_url.startswith("sqlite:///"):
+        assert not Path(db_url.removeprefix("sqlite:///")).exists()
+    else:
+        engine = open_engine(db_url, migrate=False)
+        assert inspect(engine).get_table_names() == []
+        engine.dispose()
+    open_engine(db_url).dispose()  # an ingest creates it
+    open_engine(db_url, create=False).dispose()

@@ -45,6 +45,18 @@ def _engine(db: str) -> Engine:
     return open_engine(db)
 
 
+def _reader(db: str) -> Engine:
+    """The store at ``db`` for a command that only reads: never creates one."""
+    from unspin.storage.db import StoreNotFoundError, open_engine
+
+    try:
+        return open_engine(db, create=False)
+    except StoreNotFoundError as error:
+        raise click.ClickException(
+            f"{error}: check --db (or $UNSPIN_DB); `unspin ingest PATH --db URL` creates one"
+        ) from None
+
+
 def _day(value: datetime | None) -> date | None:
     return value.date() if value else None
 
@@ -239,7 +251,7 @@ def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
     from unspin.storage.export import stats_records, write_records
     from unspin.storage.stats import stats as corpus_stats
 
-    result = corpus_stats(_engine(db), by, filters)
+    result = corpus_stats(_reader(db), by, filters)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -249,12 +261,15 @@ def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
     from rich.console import Console
 
     from unspin.cli.stats_table import stats_tables
+    from unspin.storage.stats import undated_note
 
     console = Console()
     if not result.groups:
         click.echo("no analysed documents match", err=True)
     for table in stats_tables(result, console):
         console.print(table)
+    if result.undated:
+        click.echo(undated_note(result.undated), err=True)
 
 
 @click.command()
@@ -267,7 +282,7 @@ def examples(technique: str, db: str, filters: Filters, limit: int, fmt: str) ->
     """The highest-scoring spans of TECHNIQUE (corpus or display name, any case), in context."""
     from unspin.storage.browse import examples as find_examples
 
-    found = find_examples(_engine(db), technique, filters, limit=limit)
+    found = find_examples(_reader(db), technique, filters, limit=limit)
     _print_found(found, fmt, f"no spans of {technique!r} found", _example_text)
 
 
@@ -288,13 +303,22 @@ def _example_text(example: Example) -> str:
 @click.command()
 @click.argument("query")
 @db_option
+@filter_options(technique=False)
 @click.option("--limit", default=20, show_default=True)
 @format_option("text", "jsonl")
-def search(query: str, db: str, limit: int, fmt: str) -> None:
-    """Full-text search over the documents; shows the techniques of spans holding the words."""
+def search(query: str, db: str, filters: Filters, limit: int, fmt: str) -> None:
+    """Full-text search over the documents' texts; shows the techniques of spans holding the
+    words. A text published several times is shown once, with how many documents hold it.
+
+    QUERY: words (all must occur, any case), "a phrase", a OR b, -excluded, prefix*.
+    """
+    from unspin.storage.search import QuerySyntaxError
     from unspin.storage.search import search as run_search
 
-    hits = run_search(_engine(db), query, limit=limit)
+    try:
+        hits = run_search(_reader(db), query, limit=limit, filters=filters)
+    except QuerySyntaxError as error:
+        raise click.UsageError(str(error)) from None
     _print_found(hits, fmt, "no documents match", _hit_text)
 
 
@@ -328,6 +352,7 @@ def _print_found(found: Sequence[_F], fmt: str, empty: str, text: Callable[[_F],
 )
 @format_option("jsonl", "csv", "parquet")
 @by_option("source", "month", "week", "language", "all", help="Grouping for --what stats.")
+@filter_options(technique=True)
 @click.option(
     "-o",
     "--output",
@@ -335,19 +360,26 @@ def _print_found(found: Sequence[_F], fmt: str, empty: str, text: Callable[[_F],
     default=None,
     help="Output file (default: stdout; parquet needs a file).",
 )
-def export(db: str, what: str, fmt: str, by: str, output: Path | None) -> None:
-    """Export documents, spans or statistics as JSONL, CSV or Parquet."""
+def export(db: str, what: str, fmt: str, by: str, filters: Filters, output: Path | None) -> None:
+    """Export documents, spans or statistics as JSONL, CSV or Parquet.
+
+    Each document is a record of its own, copies of one text included (``text_id`` tells them
+    apart); span records carry the document's own id. With --technique, documents (and spans)
+    where the latest model found the technique. CSV cells that a spreadsheet would run as a
+    formula (starting with = + - @) get a ' in front.
+    """
     from unspin.storage import export as exporter
+    from unspin.storage.filters import latest_model
     from unspin.storage.stats import stats as corpus_stats
 
-    engine = _engine(db)
+    engine = _reader(db)
     records: Any
     if what == "documents":
-        records = exporter.document_records(engine)
+        records = exporter.document_records(engine, filters)
     elif what == "spans":
-        records = exporter.span_records(engine)
+        records = exporter.span_records(engine, latest_model(engine), filters)
     else:
-        records = exporter.stats_records(corpus_stats(engine, by))
+        records = exporter.stats_records(corpus_stats(engine, by, filters))
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet needs -o FILE")
     count = exporter.write_records(records, fmt, output if output is not None else sys.stdout)
@@ -369,6 +401,10 @@ def plot(db: str, by: str, filters: Filters, output: Path) -> None:
 
     if output.suffix.lower() not in (".png", ".svg"):
         raise click.UsageError("-o must end in .png or .svg")
-    result = corpus_stats(_engine(db), by, filters)
+    from unspin.storage.stats import undated_note
+
+    result = corpus_stats(_reader(db), by, filters)
     plot_stats(result, output)
     click.echo(f"plot written to {output}", err=True)
+    if result.undated:
+        click.echo(undated_note(result.undated), err=True)

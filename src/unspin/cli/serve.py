@@ -19,7 +19,13 @@ from unspin.web.settings import DEFAULT_WORKERS_CAP, WebSettings
     default=None,
     help="Model folder (default: the shipped model).",
 )
-@click.option("--db", "db_url", default=None, help="Database URL: adds the corpus dashboard.")
+@click.option(
+    "--db",
+    "db_url",
+    envvar="UNSPIN_DB",
+    default=None,
+    help="Corpus database URL (also $UNSPIN_DB): adds the corpus dashboard.",
+)
 @click.option(
     "--allow-private-urls",
     is_flag=True,
@@ -83,6 +89,22 @@ def serve(
         page_floor=slider_floor,
         **options,
     )
+    if db_url is not None:
+        _check_store(db_url)
     if allow_private_urls:
         click.echo("warning: URL input may reach private and loopback addresses", err=True)
     uvicorn.run(create_app(settings=settings, db_url=db_url), host=host, port=port)
+
+
+def _check_store(db_url: str) -> None:
+    """Refuse a dashboard database that does not exist (it is never created empty)."""
+    try:
+        from unspin.storage.db import StoreNotFoundError, open_engine
+    except ImportError as error:  # pragma: no cover - depends on the install
+        raise missing_extra("the corpus dashboard", "store", error) from None
+    try:
+        open_engine(db_url, create=False).dispose()
+    except StoreNotFoundError as error:
+        raise click.ClickException(
+            f"{error}: check --db (or $UNSPIN_DB); `unspin ingest PATH --db URL` creates one"
+        ) from None

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from unspin.storage.stats import TIME_GROUPS, Stats
+from unspin.storage.stats import TIME_GROUPS, Stats, undated_note
 from unspin.taxonomy import display_name
 
 MAX_TECHNIQUES = 14
-
-
-def undated_note(count: int) -> str:
-    """The note under a time chart that leaves ``count`` undated documents out."""
-    return f"{count} undated document{'s' if count != 1 else ''} not shown (no date to place)"
 
 
 def plot_stats(stats: Stats, output: Path) -> None:

@@ -84,6 +84,11 @@ class Stats:
         }
 
 
+def undated_note(count: int) -> str:
+    """The note beside figures over time that leave ``count`` undated documents out."""
+    return f"{count:,} undated document{'s' if count != 1 else ''} not shown (no date to place)"
+
+
 def group_key(by: str, source: str | None, published: date | None, language: str | None) -> str:
     """The group a document falls in (:data:`UNKNOWN` for an undated one in a time group)."""
     if by == "all":

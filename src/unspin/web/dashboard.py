@@ -17,15 +17,20 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine
 
 from unspin.render import analysis_view, technique_class
-from unspin.storage.browse import list_documents, load_analysis
+from unspin.storage.browse import examples, list_documents, load_analysis
 from unspin.storage.db import open_engine
 from unspin.storage.filters import Filters, latest_model, models, sources
-from unspin.storage.stats import GROUPS, Stats, group_dates, stats
+from unspin.storage.search import QuerySyntaxError, search
+from unspin.storage.stats import GROUPS, TIME_GROUPS, Stats, group_dates, stats, undated_note
 from unspin.taxonomy import UnknownTechniqueError, display_name, resolve_technique
 from unspin.web.environment import environment
 
 router = APIRouter(prefix="/dashboard")
 PAGE_SIZE = 25
+MAX_ROW_ID = 2**31 - 1
+"""The largest id a document can have (both databases' INTEGER); larger ones are not found."""
+MAX_PAGE = 10_000_000
+"""Pages beyond this are not looked for (their offset would overflow the database's integers)."""
 MAX_CHART_TECHNIQUES = 14
 PALETTE = (
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
@@ -35,7 +40,7 @@ PALETTE = (
 
 @cache
 def _engine(url: str) -> Engine:
-    return open_engine(url)
+    return open_engine(url, create=False)
 
 
 def _store(request: Request) -> Engine:
@@ -51,6 +56,13 @@ def _day(value: str | None) -> date | None:
         raise HTTPException(422, f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+def _no_nul(name: str, value: str | None) -> str | None:
+    """``value``, or a 400 when it holds a NUL character (no stored text can hold one)."""
+    if value is not None and "\x00" in value:
+        raise HTTPException(400, f"{name} must not hold a NUL character")
+    return value
+
+
 def _filters(
     source: str | None = None,
     since: str | None = None,
@@ -58,7 +70,12 @@ def _filters(
     technique: str | None = None,
 ) -> Filters:
     """The filters in a request's query string."""
-    return Filters(source or None, _day(since), _day(until), _technique(technique))
+    return Filters(
+        _no_nul("source", source) or None,
+        _day(_no_nul("since", since)),
+        _day(_no_nul("until", until)),
+        _technique(_no_nul("technique", technique)),
+    )
 
 
 def _technique(name: str | None) -> str | None:
@@ -159,7 +176,11 @@ def heatmap(result: Stats, base: Filters) -> dict[str, Any]:
 
 
 def lines(result: Stats, base: Filters) -> dict[str, Any]:
-    """Series of the time chart: one polyline per technique over the groups (months, weeks)."""
+    """Series of the time chart: one line per technique over the periods (months, weeks).
+
+    An empty period has no point, and the line breaks there; each point's tip and each period's
+    label say how many documents it stands for.
+    """
     techniques = result.techniques[:MAX_CHART_TECHNIQUES]
     groups = result.groups
     width, height = 760, 260
@@ -167,32 +188,47 @@ def lines(result: Stats, base: Filters) -> dict[str, Any]:
     top = max((g.share(t) for g in groups for t in techniques), default=0.0) or 1.0
     series = []
     for index, technique in enumerate(techniques):
-        points = []
+        points: list[dict[str, Any]] = []
+        segments: list[list[str]] = [[]]
         for i, group in enumerate(groups):
+            if not group.documents:
+                segments.append([])
+                continue
             share = group.share(technique)
-            points.append(
-                {
-                    "x": round(i * step, 1),
-                    "y": round(height - height * share / top, 1),
-                    "tip": f"{group.group} · {display_name(technique)}: {100 * share:.0f}% of "
-                    f"{group.documents} documents",
-                    "href": _drill(result, group.group, technique, base),
-                }
-            )
+            point = {
+                "x": round(i * step, 1),
+                "y": round(height - height * share / top, 1),
+                "tip": f"{group.group} · {display_name(technique)}: "
+                f"{group.documents_with.get(technique, 0)} of {group.documents} documents "
+                f"({100 * share:.0f}%)",
+                "href": _drill(result, group.group, technique, base),
+            }
+            points.append(point)
+            segments[-1].append(f"{point['x']},{point['y']}")
         series.append(
             {
                 "technique": technique,
                 "color": PALETTE[index % len(PALETTE)],
                 "points": points,
-                "path": " ".join(f"{p['x']},{p['y']}" for p in points),
+                "paths": [" ".join(s) for s in segments if len(s) > 1],
             }
         )
     ticks = [
         {"y": round(height - height * f, 1), "label": f"{100 * top * f:.0f}%"}
         for f in (0, 0.25, 0.5, 0.75, 1)
     ]
-    labels = [{"x": round(i * step, 1), "label": g.group} for i, g in enumerate(groups)]
-    return {"series": series, "ticks": ticks, "labels": labels, "width": width, "height": height}
+    labels = [
+        {"x": round(i * step, 1), "label": g.group, "documents": g.documents}
+        for i, g in enumerate(groups)
+    ]
+    return {
+        "series": series,
+        "ticks": ticks,
+        "labels": labels,
+        "width": width,
+        "height": height,
+        "undated": undated_note(result.undated) if result.undated else None,
+    }
 
 
 @router.get("", response_class=HTMLResponse)
@@ -210,8 +246,9 @@ def overview(request: Request, by: Grouping, base: RequestFilters) -> HTMLRespon
         "models": models(engine),
         "sources": sources(engine),
         "all_techniques": everything.techniques,
-        "heatmap": heatmap(result, base) if by not in ("month", "week") else None,
-        "lines": lines(result, base) if by in ("month", "week") and result.groups else None,
+        "heatmap": heatmap(result, base) if by not in TIME_GROUPS else None,
+        "lines": lines(result, base) if by in TIME_GROUPS and result.groups else None,
+        "undated": undated_note(result.undated) if result.undated else None,
         "drill": lambda group: _drill(result, group, base.technique, base),
         "technique_class": technique_class,
     }
@@ -229,8 +266,12 @@ def stats_json(request: Request, by: Grouping, base: RequestFilters) -> dict[str
 def documents(request: Request, base: RequestFilters, page: int = Query(1, ge=1)) -> HTMLResponse:
     """One page of the documents that match the filters, newest first."""
     engine = _store(request)
+    if page > MAX_PAGE:
+        raise HTTPException(404, f"no page {page}")
     items, total = list_documents(engine, base, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
+    if page > pages:
+        raise HTTPException(404, f"no page {page}: there are {pages}")
     link = _params(base)
     context = {
         "items": items,
@@ -250,8 +291,58 @@ def documents(request: Request, base: RequestFilters, page: int = Query(1, ge=1)
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
 def document(request: Request, document_id: int) -> HTMLResponse:
     """One document's stored analysis on the web app's highlighted analysis page."""
+    if not 0 < document_id <= MAX_ROW_ID:
+        raise HTTPException(404, f"no analysed document {document_id}")
     analysis = load_analysis(_store(request), document_id)
     if analysis is None:
         raise HTTPException(404, f"no analysed document {document_id}")
     view = analysis_view(analysis)
     return HTMLResponse(environment().get_template("analysis.html").render(view=view))
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request, base: RequestFilters, q: str = "", page: int = Query(1, ge=1)
+) -> HTMLResponse:
+    """Full-text search over the corpus (the syntax of ``unspin search``), with filters."""
+    engine = _store(request)
+    if page > MAX_PAGE:
+        raise HTTPException(404, f"no page {page}")
+    query = _no_nul("q", q) or ""
+    hits, error = [], None
+    if query.strip():
+        try:
+            hits = search(
+                engine, query, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, filters=base
+            )
+        except QuerySyntaxError as syntax:
+            error = str(syntax)
+    link = {**_params(base), "q": query}
+    context = {
+        "q": query,
+        "hits": hits[:PAGE_SIZE],
+        "error": error,
+        "page": page,
+        "filters": base,
+        "sources": sources(engine),
+        "prev": "?" + _query(**link, page=page - 1) if page > 1 else None,
+        "next": "?" + _query(**link, page=page + 1) if len(hits) > PAGE_SIZE else None,
+    }
+    html = environment().get_template("dashboard_search.html").render(**context)
+    return HTMLResponse(html, status_code=400 if error else 200)
+
+
+@router.get("/examples", response_class=HTMLResponse)
+def examples_page(request: Request, base: RequestFilters) -> HTMLResponse:
+    """The highest-scoring spans of a technique, in context (as ``unspin examples``)."""
+    engine = _store(request)
+    everything = stats(engine, "all")
+    found = examples(engine, base.technique, base, limit=PAGE_SIZE) if base.technique else []
+    context = {
+        "filters": base,
+        "examples": found,
+        "sources": sources(engine),
+        "all_techniques": everything.techniques,
+    }
+    html = environment().get_template("dashboard_examples.html").render(**context)
+    return HTMLResponse(html)

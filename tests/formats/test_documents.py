@@ -56,7 +56,7 @@ def test_jsonl_bad_lines_are_reported_and_reading_goes_on(tmp_path: Path) -> Non
         "FormatError",
         "FormatError",
         "FormatError",
-        "FormatError",
+        "Document",
         "Document",
     ]
     first, last = items[0], items[-1]
@@ -65,7 +65,7 @@ def test_jsonl_bad_lines_are_reported_and_reading_goes_on(tmp_path: Path) -> Non
     assert first.metadata == {"topic": "x"}
     assert last.id == "7"
     errors = [i for i in items if isinstance(i, FormatError)]
-    assert [e.line for e in errors] == [2, 3, 5, 6]
+    assert [e.line for e in errors] == [2, 3, 5]
     assert all(str(e).startswith(f"{path}:") for e in errors)
     assert "missing field 'text'" in str(errors[1])
 
@@ -217,20 +217,59 @@ def test_csv_field_over_the_bound_across_lines_ends_the_file(tmp_path: Path) -> 
     assert isinstance(error, FormatError) and "larger than the limit of 150,000" in str(error)
 
 
-def test_bad_bytes_after_the_head_are_reported_by_line(tmp_path: Path) -> None:
-    good = (json.dumps({"text": "Word " * 100}) + "\n").encode()
-    count = (1 << 20) // len(good) + 1
+@pytest.mark.parametrize("padding", [0, 12_000], ids=["under 1 MiB", "over 1 MiB"])
+def test_each_line_is_decoded_on_its_own_whatever_the_size(tmp_path: Path, padding: int) -> None:
+    good = (json.dumps({"text": "Zoë said " + "word " * 20}, ensure_ascii=False) + "\n").encode()
+    lines = [good] * padding + [
+        good,
+        b'{"text": "Zo\xeb in Windows-1252, alone on its line"}\n',
+        '{"text": "Zoë in UTF-8 and a stray byte \xff"}\n'.encode("utf-8").replace(
+            b"\xc3\xbf", b"\xff"
+        ),
+        good,
+    ]
     jsonl = tmp_path / "docs.jsonl"
-    jsonl.write_bytes(good * count + b'{"text": "caf\xe9"}\n' + good)
-    items = list(iter_documents(jsonl))
-    assert len(items) == count + 2 and isinstance(items[-1], Document)
-    error = items[count]
-    assert isinstance(error, FormatError) and error.line == count + 1
-    assert "bytes that are not utf-8" in str(error)
+    jsonl.write_bytes(b"".join(lines))
+    notes: list[FormatError] = []
+    items = list(iter_documents(jsonl, notes=notes))
+    assert all(isinstance(i, Document) for i in items) and len(items) == padding + 4
+    texts = [i.text for i in items if isinstance(i, Document)]
+    assert all(t.startswith("Zoë said") for t in texts[:-3] + texts[-1:]), "UTF-8 lines stay"
+    assert texts[-3] == "Zoë in Windows-1252, alone on its line"
+    assert texts[-2] == "Zoë in UTF-8 and a stray byte \ufffd"
+    legacy, stray = map(str, notes)
+    assert legacy.startswith(f"{jsonl}: line {padding + 2} was not UTF-8: read as cp125")
+    assert legacy.endswith("(the other lines as UTF-8)")
+    assert stray == (
+        f"{jsonl}: line {padding + 3} was UTF-8 with stray bytes: each stray byte read as U+FFFD"
+    )
     table = tmp_path / "docs.csv"
-    row = ("Word " * 100 + "\n").encode()
-    count = (1 << 20) // len(row) + 1
-    table.write_bytes(b"text\n" + row * count + b"caf\xe9\n" + row)
-    rows = list(iter_documents(table))
-    assert len(rows) == count + 2 and isinstance(rows[-1], Document)
-    assert isinstance(rows[count], FormatError) and rows[count].line == count + 2
+    table.write_bytes(b"text\n" + "Zoë\n".encode() * padding + b"Zo\xeb\nZo\xc3\xab\n")
+    rows = [r.text for r in iter_documents(table) if isinstance(r, Document)]
+    assert rows[-2:] == ["Zoë", "Zoë"] and len(rows) == padding + 2
+
+
+def test_published_dates_in_common_forms(tmp_path: Path) -> None:
+    values = {
+        "March 2, 2024": "2024-03-02",
+        "2024-03": "2024-03-01",
+        "2024": "2024-01-01",
+        "1709337600": "2024-03-02",
+        "1709337600000": "2024-03-02",
+        "2024-03-02T23:30:00-05:00": "2024-03-02",
+        "2 mars 2024": None,
+        "yesterday": None,
+        "12": None,
+    }
+    path = tmp_path / "dates.jsonl"
+    path.write_text(
+        "".join(json.dumps({"id": v, "text": "T.", "published": v}) + "\n" for v in values),
+        encoding="utf-8",
+    )
+    notes: list[FormatError] = []
+    items = list(iter_documents(path, notes=notes))
+    assert all(isinstance(i, Document) for i in items), "no record is dropped for its date"
+    found = {i.id: i.published.isoformat() if i.published else None for i in items}  # type: ignore[union-attr]
+    assert found == values
+    assert [n.line for n in notes] == [7, 8, 9]
+    assert str(notes[1]).endswith(":8: published 'yesterday' is not a date: stored undated")

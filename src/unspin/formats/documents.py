@@ -21,13 +21,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, TextIO
 
+from unspin.formats.dates import parse_published
 from unspin.formats.errors import FormatError
 from unspin.formats.html import extract_text
 from unspin.formats.parquet import PARQUET_SUFFIXES, iter_parquet_records, parquet_rows
 from unspin.formats.pdf import PDF_SUFFIXES, pdf_text
 from unspin.formats.text import (
     MAX_TEXT_BYTES,
+    RecordLines,
     has_undecoded,
+    open_record_lines,
     open_text_stream,
     read_file_bytes,
     read_text_file,
@@ -48,23 +51,35 @@ _FIELDS = ("id", "text", "title", "source", "url", "published", "author", "langu
 DocumentOrError = Document | FormatError
 
 
-def iter_documents(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> Iterator[DocumentOrError]:
+def iter_documents(
+    path: Path, *, max_bytes: int = MAX_TEXT_BYTES, notes: list[FormatError] | None = None
+) -> Iterator[DocumentOrError]:
     """Yield the documents in ``path`` (a file, a folder, or ``-`` for JSONL on stdin).
 
     ``max_bytes`` bounds a one-document file (and a PDF's text), and each line of a JSONL or
-    CSV file.
+    CSV file. Each line of a JSONL or CSV file is decoded on its own (see
+    :class:`~unspin.formats.text.LineDecoder`). ``notes`` receives what was read otherwise than
+    asked, record by record: lines not read as UTF-8, dates not understood (those records are
+    kept, undated).
     """
+    notes = notes if notes is not None else []
     if path == STDIN:
-        yield from _records_jsonl(sys.stdin, "<stdin>", max_bytes)
+        stdin = getattr(sys.stdin, "buffer", None)
+        lines: Iterable[str | None] = (
+            RecordLines(stdin, "<stdin>", max_bytes) if stdin is not None else sys.stdin
+        )
+        yield from _records_jsonl(lines, "<stdin>", max_bytes, notes)
+        if isinstance(lines, RecordLines):
+            notes.extend(FormatError("<stdin>", note) for note in lines.notes())
         return
     if path.is_dir():
         files = document_files(path)
         if not files:
             yield FormatError(path, "contains no .txt, .html, .pdf, .jsonl, .csv or .parquet files")
         for file in files:
-            yield from _iter_file(file, max_bytes)
+            yield from _iter_file(file, max_bytes, notes)
         return
-    yield from _iter_file(path, max_bytes)
+    yield from _iter_file(path, max_bytes, notes)
 
 
 def read_document(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> Document:
@@ -124,8 +139,14 @@ def write_jsonl(target: Path | IO[str], items: Iterable[Document | Analysis]) ->
     return count
 
 
-def document_from_record(record: dict[str, Any], default_id: str) -> Document:
-    """A Document from a JSONL/CSV record; unknown fields go into ``metadata``."""
+def document_from_record(
+    record: dict[str, Any], default_id: str, undated: list[str] | None = None
+) -> Document:
+    """A Document from a JSONL/CSV record; unknown fields go into ``metadata``.
+
+    A ``published`` value that names no date (see :mod:`unspin.formats.dates`) leaves the
+    document undated; the value is added to ``undated`` when given.
+    """
     if "text" not in record:
         raise SchemaError("missing field 'text'")
     text = record["text"]
@@ -143,7 +164,13 @@ def document_from_record(record: dict[str, Any], default_id: str) -> Document:
             known[key] = str(value)
     known["id"] = known.get("id") or default_id
     known["metadata"] = {**metadata, **extra}
-    return Document.from_dict(known)
+    published = known.pop("published", None)
+    document = Document.from_dict(known)
+    if published is not None:
+        document.published = parse_published(published)
+        if document.published is None and undated is not None:
+            undated.append(published)
+    return document
 
 
 def estimate_records(paths: Sequence[Path]) -> int | None:
@@ -179,7 +206,7 @@ def _is_document(path: Path) -> bool:
     return path.suffix.lower() in DOCUMENT_SUFFIXES and not path.name.startswith(".")
 
 
-def _iter_file(path: Path, max_bytes: int) -> Iterator[DocumentOrError]:
+def _iter_file(path: Path, max_bytes: int, notes: list[FormatError]) -> Iterator[DocumentOrError]:
     suffix = path.suffix.lower()
     if suffix not in RECORD_SUFFIXES:
         try:
@@ -191,30 +218,30 @@ def _iter_file(path: Path, max_bytes: int) -> Iterator[DocumentOrError]:
         stem = path.stem
 
         def to_document(record: dict[str, Any], number: int) -> DocumentOrError:
-            return _record(record, f"{stem}-{number}", str(path), number)
+            return _record(record, f"{stem}-{number}", str(path), number, notes)
 
         yield from iter_parquet_records(path, max_bytes, to_document)
         return
     try:
-        handle = open_text_stream(path)
+        lines = open_record_lines(path, max_bytes)
     except FormatError as error:
         yield error
         return
     records = _records_jsonl if suffix == ".jsonl" else _records_csv
-    with handle:
-        yield from records(handle, str(path), max_bytes)
+    with lines.stream:
+        yield from records(lines, str(path), max_bytes, notes)
+    notes.extend(FormatError(path, note) for note in lines.notes())
 
 
-def _records_jsonl(handle: TextIO, name: str, limit: int) -> Iterator[DocumentOrError]:
+def _records_jsonl(
+    lines: Iterable[str | None], name: str, limit: int, notes: list[FormatError]
+) -> Iterator[DocumentOrError]:
     stem = Path(name).stem
-    for number, line in enumerate(_lines(handle, limit), start=1):
-        if line is None:
+    for number, line in enumerate(lines, start=1):
+        if line is None or len(line) > limit:
             yield FormatError(name, _too_large(limit), number)
             continue
         if not line.strip():
-            continue
-        if has_undecoded(line):
-            yield FormatError(name, _undecodable(handle), number)
             continue
         try:
             record = json.loads(line)
@@ -224,13 +251,15 @@ def _records_jsonl(handle: TextIO, name: str, limit: int) -> Iterator[DocumentOr
         if not isinstance(record, dict):
             yield FormatError(name, "expected a JSON object with a 'text' field", number)
             continue
-        yield _record(record, f"{stem}-{number}", name, number)
+        yield _record(record, f"{stem}-{number}", name, number, notes)
 
 
-def _records_csv(handle: TextIO, name: str, limit: int) -> Iterator[DocumentOrError]:
+def _records_csv(
+    lines: Iterable[str | None], name: str, limit: int, notes: list[FormatError]
+) -> Iterator[DocumentOrError]:
     stem = Path(name).stem
     _allow_csv_fields(limit)
-    reader = csv.DictReader(_bounded_lines(handle, name, limit))
+    reader = csv.DictReader(_bounded_lines(lines, name, limit))
     try:
         if reader.fieldnames is None or "text" not in reader.fieldnames:
             yield FormatError(name, "CSV needs a header row with a 'text' column", 1)
@@ -240,9 +269,6 @@ def _records_csv(handle: TextIO, name: str, limit: int) -> Iterator[DocumentOrEr
             if None in row:
                 yield FormatError(name, "row has more fields than the header", number)
                 continue
-            if any(has_undecoded(value) for value in row.values() if value):
-                yield FormatError(name, _undecodable(handle), number)
-                continue
             record: dict[str, Any] = dict(row)
             if record.get("metadata"):
                 try:
@@ -250,7 +276,7 @@ def _records_csv(handle: TextIO, name: str, limit: int) -> Iterator[DocumentOrEr
                 except json.JSONDecodeError:
                     yield FormatError(name, "column 'metadata' must hold a JSON object", number)
                     continue
-            yield _record(record, f"{stem}-{number}", name, number)
+            yield _record(record, f"{stem}-{number}", name, number, notes)
     except csv.Error as error:
         if "field larger than field limit" in str(error):
             yield FormatError(name, _too_large(limit), reader.line_num)
@@ -278,20 +304,9 @@ def _allow_csv_fields(limit: int) -> None:
         csv.field_size_limit(wanted)
 
 
-def _lines(handle: TextIO, limit: int) -> Iterator[str | None]:
-    """The lines of ``handle``, with None in place of each over ``limit`` bytes."""
-    while line := handle.readline(limit + 1):
-        if len(line) <= limit // 4 or len(line.encode(errors="surrogateescape")) <= limit:
-            yield line
-            continue
-        while line and not line.endswith(("\n", "\r")):
-            line = handle.readline(limit + 1)
-        yield None
-
-
-def _bounded_lines(handle: TextIO, name: str, limit: int) -> Iterator[str]:
-    """The lines of ``handle``; one over ``limit`` bytes ends the file with a FormatError."""
-    for number, line in enumerate(_lines(handle, limit), start=1):
+def _bounded_lines(lines: Iterable[str | None], name: str, limit: int) -> Iterator[str]:
+    """The lines of a file; one over ``limit`` bytes ends the file with a FormatError."""
+    for number, line in enumerate(lines, start=1):
         if line is None:
             raise FormatError(name, _too_large(limit), number)
         yield line
@@ -305,11 +320,17 @@ def _undecodable(handle: TextIO) -> str:
     return f"holds bytes that are not {handle.encoding} (the encoding of the file's start)"
 
 
-def _record(record: dict[str, Any], default_id: str, name: str, line: int) -> DocumentOrError:
+def _record(
+    record: dict[str, Any], default_id: str, name: str, line: int, notes: list[FormatError]
+) -> DocumentOrError:
+    undated: list[str] = []
     try:
-        return document_from_record(record, default_id)
+        document = document_from_record(record, default_id, undated)
     except SchemaError as error:
         return FormatError(name, str(error), line)
+    for value in undated:
+        notes.append(FormatError(name, f"published {value!r} is not a date: stored undated", line))
+    return document
 
 
 def _as_format_error(path: Path, error: FormatError | SchemaError) -> FormatError:

@@ -12,8 +12,9 @@ import codecs
 import io
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from unspin.formats.errors import FormatError
 
@@ -96,6 +97,125 @@ def open_text_stream(path: str | Path) -> TextIO:
         handle.close()
         raise
     return io.TextIOWrapper(handle, encoding=codec, errors="surrogateescape", newline="")
+
+
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+class LineDecoder:
+    """Decodes the lines of a record file one by one, and says afterwards what it did.
+
+    A line that is UTF-8 is read as UTF-8. A line that is not: when it holds no UTF-8 at all it
+    is read in the file's legacy code page (detected from the first such line, else
+    Windows-1252); when it mixes UTF-8 with stray bytes, the UTF-8 is kept and each stray byte
+    becomes U+FFFD. So one stray byte costs one character of one line, never the whole file.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.legacy: str | None = None
+        self.legacy_lines: list[int] = []
+        self.replaced_lines: list[int] = []
+
+    def decode(self, data: bytes, number: int) -> str:
+        """Line ``number`` (1-based) of the file as text."""
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        if _UTF8_SEQUENCE.search(data):
+            self.replaced_lines.append(number)
+            return data.decode("utf-8", errors="replace")
+        if self.legacy is None:
+            self.legacy = _detect(data) or _WESTERN_DEFAULT
+        self.legacy_lines.append(number)
+        return data.decode(self.legacy, errors="replace")
+
+    def notes(self) -> list[str]:
+        """What was not read as UTF-8, line by line (empty when every line was UTF-8)."""
+        notes = []
+        if self.legacy_lines:
+            notes.append(
+                f"{_lines_named(self.legacy_lines)} not UTF-8: read as {self.legacy} "
+                "(the other lines as UTF-8)"
+            )
+        if self.replaced_lines:
+            notes.append(
+                f"{_lines_named(self.replaced_lines)} UTF-8 with stray bytes: each stray byte "
+                "read as U+FFFD"
+            )
+        return notes
+
+
+def _lines_named(numbers: list[int], shown: int = 10) -> str:
+    listed = ", ".join(map(str, numbers[:shown])) + (", …" if len(numbers) > shown else "")
+    return f"line {listed} was" if len(numbers) == 1 else f"{len(numbers)} lines ({listed}) were"
+
+
+class RecordLines:
+    """The lines of a record file (JSONL, CSV), each decoded on its own by a LineDecoder.
+
+    Iterating yields each line as text, or None for a line over ``limit`` bytes (skipped to its
+    end). A file with a UTF-16 or UTF-32 byte-order mark is read in that encoding throughout.
+    """
+
+    def __init__(self, stream: BinaryIO, name: str, limit: int) -> None:
+        self.name = name
+        self.limit = limit
+        self.decoder = LineDecoder(name)
+        codec, skip = None, 0
+        if isinstance(stream, io.BufferedReader):  # files and a real stdin: check the start
+            codec, skip = _head_codec(stream.peek(_HEAD_BYTES)[:_HEAD_BYTES], name)
+            stream.read(skip)
+        self.stream = stream
+        self.wide = codec
+
+    def __iter__(self) -> Iterator[str | None]:
+        if self.wide is not None:
+            text = io.TextIOWrapper(self.stream, encoding=self.wide, errors="replace", newline="")
+            while line := text.readline(self.limit + 1):
+                yield line if len(line.encode(errors="replace")) <= self.limit else None
+            return
+        number = 0
+        while data := self.stream.readline(self.limit + 1):
+            number += 1
+            if len(data) > self.limit:
+                while data and not data.endswith((b"\n", b"\r")):
+                    data = self.stream.readline(self.limit + 1)
+                yield None
+                continue
+            yield self.decoder.decode(data, number)
+
+    def notes(self) -> list[str]:
+        """What was not read as UTF-8 (see :meth:`LineDecoder.notes`)."""
+        return self.decoder.notes()
+
+
+def open_record_lines(path: str | Path, limit: int) -> RecordLines:
+    """A record file's lines (see :class:`RecordLines`); close ``.stream`` when done."""
+    path = _existing_file(path)
+    try:
+        stream = path.open("rb", buffering=_HEAD_BYTES)
+    except OSError as error:
+        raise FormatError(path, error.strerror or str(error)) from None
+    try:
+        return RecordLines(stream, str(path), limit)
+    except BaseException:
+        stream.close()
+        raise
+
+
+def _head_codec(head: bytes, name: str) -> tuple[str | None, int]:
+    """The codec a UTF-16/32 byte-order mark declares (and the mark's length), else None."""
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return (None if codec == "utf-8" else codec), len(bom)
+    if b"\x00" in head:
+        raise FormatError(name, "looks like binary data, not text (contains NUL bytes)")
+    _check_text(head.decode("utf-8", errors="ignore"), name)
+    return None, 0
 
 
 def has_undecoded(text: str) -> bool:
@@ -197,8 +317,11 @@ def _control_share(text: str) -> float:
 
 __all__ = [
     "MAX_TEXT_BYTES",
+    "LineDecoder",
+    "RecordLines",
     "decode_bytes",
     "has_undecoded",
+    "open_record_lines",
     "open_text_stream",
     "read_file_bytes",
     "read_text_file",

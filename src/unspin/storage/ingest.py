@@ -63,12 +63,14 @@ class IngestSummary:
         return self.read - self.added - self.updated - self.failed
 
 
-def _records(paths: Iterable[Path]) -> Iterator[Document | FormatError]:
+def _records(
+    paths: Iterable[Path], notes: list[FormatError]
+) -> Iterator[Document | FormatError]:
     for path in paths:
         if path != STDIN and not path.exists():
             yield FormatError(path, "no such file or folder")
             continue
-        yield from iter_documents(path)
+        yield from iter_documents(path, notes=notes)
 
 
 def _batches(
@@ -142,7 +144,7 @@ def ingest(
     register_model(engine, analyzer.info)
     summary = summary if summary is not None else IngestSummary()
     reported = 0
-    for batch in _batches(_records(paths), batch_size, summary):
+    for batch in _batches(_records(paths, summary.warnings), batch_size, summary):
         if source is not None:
             for document in batch:
                 document.source = source

@@ -223,9 +223,7 @@ def test_each_line_is_decoded_on_its_own_whatever_the_size(tmp_path: Path, paddi
     lines = [good] * padding + [
         good,
         b'{"text": "Zo\xeb in Windows-1252, alone on its line"}\n',
-        '{"text": "Zoë in UTF-8 and a stray byte \xff"}\n'.encode("utf-8").replace(
-            b"\xc3\xbf", b"\xff"
-        ),
+        '{"text": "Zoë in UTF-8 and a stray byte \xff"}\n'.encode().replace(b"\xc3\xbf", b"\xff"),
         good,
     ]
     jsonl = tmp_path / "docs.jsonl"

@@ -63,9 +63,7 @@ class IngestSummary:
         return self.read - self.added - self.updated - self.failed
 
 
-def _records(
-    paths: Iterable[Path], notes: list[FormatError]
-) -> Iterator[Document | FormatError]:
+def _records(paths: Iterable[Path], notes: list[FormatError]) -> Iterator[Document | FormatError]:
     for path in paths:
         if path != STDIN and not path.exists():
             yield FormatError(path, "no such file or folder")

@@ -261,7 +261,7 @@ def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
     from rich.console import Console
 
     from unspin.cli.stats_table import stats_tables
-    from unspin.storage.stats import undated_note
+    from unspin.storage.stats import undated_note, unreadable_note
 
     console = Console()
     if not result.groups:
@@ -270,6 +270,9 @@ def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
         console.print(table)
     if result.undated:
         click.echo(undated_note(result.undated), err=True)
+    unreadable = sum(g.unreadable for g in result.groups)
+    if unreadable:
+        click.echo(unreadable_note(unreadable), err=True)
 
 
 @click.command()

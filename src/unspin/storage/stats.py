@@ -89,6 +89,14 @@ def undated_note(count: int) -> str:
     return f"{count:,} undated document{'s' if count != 1 else ''} not shown (no date to place)"
 
 
+def unreadable_note(count: int) -> str:
+    """The note beside figures that leave out ``count`` documents the model cannot read."""
+    return (
+        f"{count:,} document{'s' if count != 1 else ''} in a language the model does not read "
+        "left out (not counted as free of techniques)"
+    )
+
+
 def group_key(by: str, source: str | None, published: date | None, language: str | None) -> str:
     """The group a document falls in (:data:`UNKNOWN` for an undated one in a time group)."""
     if by == "all":

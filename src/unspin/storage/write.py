@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from unspin.errors import UnspinError
+from unspin.language import UNDETERMINED
 from unspin.schema import Analysis, Document, ModelInfo
 from unspin.storage.db import for_writing, is_postgres
 from unspin.storage.models import (
@@ -66,21 +67,23 @@ class Stored:
 
 
 def store(
-    engine: Engine,
-    documents: Sequence[Document] = (),
-    analyses: Sequence[Analysis] = (),
-    *,
-    readable: dict[str, bool] | None = None,
+    engine: Engine, documents: Sequence[Document] = (), analyses: Sequence[Analysis] = ()
 ) -> Stored:
     """Store ``documents`` and ``analyses`` (with their own documents) in one transaction.
 
-    An analysis of a text that its model already analysed is left as stored. ``readable`` maps
-    a language to whether the analyses' model reads it (see ``AnalysisRow.readable``); texts
-    are looked up by the language their document declares.
+    An analysis of a text that its model already analysed is left as stored. A text's language
+    is the one its analysis detected, else the one its document declares; an analysis whose
+    model does not read the detected language is marked unreadable (``AnalysisRow.readable``),
+    which keeps it out of statistics.
     """
-    everything = [*documents, *(a.document for a in analyses)]
+    everything = [*(a.document for a in analyses), *documents]
+    languages = {
+        content_hash(a.document.text): a.language.code
+        for a in analyses
+        if a.language is not None and a.language.code != UNDETERMINED
+    }
     try:
-        return _store(engine, everything, analyses, readable or {})
+        return _store(engine, everything, analyses, languages)
     except OperationalError:
         raise
     except DBAPIError:  # one record the database refuses: store the others one by one
@@ -90,7 +93,7 @@ def store(
     for document in everything:
         own = [by_document[id(document)]] if id(document) in by_document else []
         try:
-            result.add(_store(engine, [document], own, readable or {}))
+            result.add(_store(engine, [document], own, languages))
         except OperationalError:
             raise
         except DBAPIError as error:
@@ -113,20 +116,25 @@ def _store(
     engine: Engine,
     documents: list[Document],
     analyses: Sequence[Analysis],
-    readable: dict[str, bool],
+    languages: dict[str, str],
 ) -> Stored:
     result = Stored()
     with for_writing(engine).begin() as connection:
-        text_ids = _store_texts(connection, engine, documents, result)
+        text_ids = _store_texts(connection, engine, documents, languages, result)
         _store_documents(connection, engine, documents, text_ids, result)
-        _store_analyses(connection, engine, analyses, text_ids, readable, result)
+        _store_analyses(connection, engine, analyses, text_ids, result)
     return result
 
 
 def _store_texts(
-    connection: Connection, engine: Engine, documents: list[Document], result: Stored
+    connection: Connection,
+    engine: Engine,
+    documents: list[Document],
+    languages: dict[str, str],
+    result: Stored,
 ) -> dict[str, int]:
-    """Text ids by content hash, adding the texts not stored yet."""
+    """Text ids by content hash, adding the texts not stored yet (with ``languages``, the
+    detected language by content hash, else the first document's declared one)."""
     rows: dict[str, dict[str, Any]] = {}
     for document in documents:
         key = content_hash(document.text)
@@ -136,7 +144,7 @@ def _store_texts(
                 "content_hash": key,
                 "text": document.text,
                 "words": count_words(document.text),
-                "language": document.language,
+                "language": languages.get(key, document.language),
             },
         )
     if not rows:
@@ -196,7 +204,6 @@ def _store_analyses(
     engine: Engine,
     analyses: Sequence[Analysis],
     text_ids: dict[str, int],
-    readable: dict[str, bool],
     result: Stored,
 ) -> None:
     """Add each analysis whose text its model has not analysed, with its spans."""
@@ -211,7 +218,7 @@ def _store_analyses(
             "text_id": text_id,
             "model_name": name,
             "model_version": version,
-            "readable": readable.get(analysis.document.language or ""),
+            "readable": _readable(analysis),
         }
         for (text_id, name, version), analysis in sorted(by_text.items(), key=lambda i: i[0])
     ]
@@ -237,6 +244,13 @@ def _store_analyses(
         connection.execute(_insert(engine, SpanRow.__table__), spans)
     result.analyses += len(added)
     result.spans += len(spans)
+
+
+def _readable(analysis: Analysis) -> bool | None:
+    """Whether the analysis's model reads its text's language (None: not detected)."""
+    if analysis.language is None or analysis.language.code == UNDETERMINED:
+        return None
+    return analysis.unread_language is None
 
 
 def analysed(engine: Engine, hashes: Iterable[str], model: ModelInfo) -> set[str]:

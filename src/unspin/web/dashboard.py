@@ -21,7 +21,15 @@ from unspin.storage.browse import examples, list_documents, load_analysis
 from unspin.storage.db import open_engine
 from unspin.storage.filters import Filters, latest_model, models, sources
 from unspin.storage.search import QuerySyntaxError, search
-from unspin.storage.stats import GROUPS, TIME_GROUPS, Stats, group_dates, stats, undated_note
+from unspin.storage.stats import (
+    GROUPS,
+    TIME_GROUPS,
+    Stats,
+    group_dates,
+    stats,
+    undated_note,
+    unreadable_note,
+)
 from unspin.taxonomy import UnknownTechniqueError, display_name, resolve_technique
 from unspin.web.environment import environment
 
@@ -237,18 +245,20 @@ def overview(request: Request, by: Grouping, base: RequestFilters) -> HTMLRespon
     engine = _store(request)
     result = stats(engine, by, base)
     everything = stats(engine, "all")
+    total = everything.groups[0] if everything.groups else None
     context = {
         "by": by,
         "groups": GROUPS,
         "filters": base,
         "result": result,
-        "total": everything.groups[0] if everything.groups else None,
+        "total": total,
         "models": models(engine),
         "sources": sources(engine),
         "all_techniques": everything.techniques,
         "heatmap": heatmap(result, base) if by not in TIME_GROUPS else None,
         "lines": lines(result, base) if by in TIME_GROUPS and result.groups else None,
         "undated": undated_note(result.undated) if result.undated else None,
+        "unreadable": unreadable_note(total.unreadable) if total and total.unreadable else None,
         "drill": lambda group: _drill(result, group, base.technique, base),
         "technique_class": technique_class,
     }

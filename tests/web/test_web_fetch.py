@@ -193,3 +193,33 @@ def test_allowed_app_reads_plain_text_and_refuses_images(
         image = client.post("/analyze", data={"url": f"{base}/image"})
     assert plain.status_code == 200 and "Flag-Waving" in plain.text
     assert image.status_code == 415 and "image/png" in image.text
+
+
+@pytest.mark.parametrize(
+    "location", ["http:127.0.0.1/x", "data:text/html,<b>hi</b>", "http://é.com:bad/", "http://a:x/"]
+)
+def test_a_malformed_redirect_is_refused_clearly(location: str) -> None:
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers=[(b"Location", location.encode())])
+
+    transport = httpx.MockTransport(handle)
+    with pytest.raises(FetchError, match="redirects to an address that is not a valid URL"):
+        anyio.run(lambda: fetch_url("http://93.184.216.34/", transport=transport))
+
+
+def test_a_malformed_redirect_gives_a_page_not_a_500(
+    monkeypatch: pytest.MonkeyPatch, fake: FakeAnalyzer
+) -> None:
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"Location": "http:127.0.0.1/x"})
+
+    real = fetch_url
+
+    async def through_mock(url: str, **options: object) -> object:
+        return await real(url, transport=httpx.MockTransport(handle))
+
+    monkeypatch.setattr("unspin.web.pages.fetch_url", through_mock)
+    with TestClient(create_app(fake, WebSettings())) as client:
+        response = client.post("/analyze", data={"url": "http://93.184.216.34/"})
+    assert response.status_code == 422
+    assert "redirects to an address that is not a valid URL" in response.text

@@ -24,6 +24,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 USER_AGENT = "unspin/0.1 (+https://github.com/unspin; article analysis)"
 _REDIRECTS = {301, 302, 303, 307, 308}
+_BAD_REDIRECT = "the page redirects to an address that is not a valid URL"
 
 
 class FetchError(UnspinError, ValueError):
@@ -74,6 +75,18 @@ async def resolve(host: str, port: int) -> list[IPAddress]:
     return list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in infos))
 
 
+def parse_url(text: str, refusal: str) -> httpx.URL:
+    """``text`` as a URL whose every part a request needs can be read; FetchError(``refusal``)
+    for anything else (a bad port, a host that is not ASCII after IDNA, a scheme-only URL)."""
+    try:
+        url = httpx.URL(text)
+        url.netloc.decode("ascii")
+        _ = url.port
+    except (httpx.InvalidURL, TypeError, ValueError, UnicodeError):
+        raise FetchError(refusal) from None
+    return url
+
+
 async def _checked_address(url: httpx.URL, allow_private: bool) -> IPAddress:
     if url.scheme not in ("http", "https"):
         raise FetchError("only http and https URLs can be fetched")
@@ -103,10 +116,7 @@ async def fetch_url(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> FetchedPage:
     """Download ``url`` (following at most ``max_redirects`` redirects), checking every hop."""
-    try:
-        current = httpx.URL(url.strip())
-    except (httpx.InvalidURL, TypeError):
-        raise FetchError("that is not a valid URL") from None
+    current = parse_url(url.strip(), "that is not a valid URL")
     try:
         with anyio.fail_after(timeout):
             async with httpx.AsyncClient(
@@ -137,13 +147,20 @@ async def _get(
         headers={"Host": host_header, "User-Agent": USER_AGENT, "Accept": "text/html, text/plain"},
         extensions={"sni_hostname": url.host},
     )
-    response = await client.send(request, stream=True)
+    try:
+        response = await client.send(request, stream=True)
+    except httpx.InvalidURL:  # httpx reads a redirect's Location even when not following it
+        raise FetchError(_BAD_REDIRECT) from None
+    except httpx.RemoteProtocolError as error:
+        if "location header" in str(error).lower():
+            raise FetchError(_BAD_REDIRECT) from None
+        raise
     try:
         if response.status_code in _REDIRECTS:
             location = response.headers.get("location")
             if not location:
                 raise FetchError("the page redirects without saying where")
-            return httpx.URL(urljoin(str(url), location))
+            return parse_url(urljoin(str(url), location), _BAD_REDIRECT)
         if response.status_code >= 400:
             raise FetchError(f"the server answered HTTP {response.status_code}")
         declared = response.headers.get("content-length")

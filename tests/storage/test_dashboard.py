@@ -67,7 +67,10 @@ def test_technique_filter_takes_any_name_and_refuses_unknown_ones(client: TestCl
     for path in ("/dashboard", "/dashboard/api/stats", "/dashboard/documents"):
         refused = client.get(path, params={"technique": "Foo"})
         assert refused.status_code == 422
-        assert refused.json()["detail"].startswith("unknown technique 'Foo'")
+        if path.startswith("/dashboard/api/"):
+            assert refused.json()["detail"].startswith("unknown technique 'Foo'")
+        else:
+            assert "unknown technique &#39;Foo&#39;" in refused.text
 
 
 def test_documents_pages_and_analysis_page(client: TestClient) -> None:
@@ -135,3 +138,12 @@ def test_time_chart_breaks_at_empty_periods_and_notes_undated_documents(
     assert loaded is not None
     assert loaded.group(1).count("<polyline") == 1, "Jan is alone: only Apr-May is a line"
     assert loaded.group(1).count("<circle") == 3 and "1 of 1 documents" in loaded.group(1)
+def test_dashboard_errors_are_html_pages(client: TestClient) -> None:
+    html = {"accept": "text/html"}
+    missing = client.get("/dashboard/documents/99999", headers=html)
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("text/html") and "<h1>404" in missing.text
+    bad_date = client.get("/dashboard?since=2024-13-45", headers=html)
+    assert bad_date.status_code == 422 and bad_date.headers["content-type"].startswith("text/html")
+    assert "not a date (YYYY-MM-DD)" in bad_date.text
+    assert client.get("/dashboard/api/stats?since=2024-13-45").json()["detail"]

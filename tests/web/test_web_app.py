@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Iterable
 from typing import Any
 
+import anyio
 import pytest
 from click.testing import CliRunner
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
 from unspin.cli.serve import serve
+from unspin.schema import Analysis, Document
 from unspin.web import WebSettings, create_app
+from unspin.web.app import CSP
 
 from .conftest import FakeAnalyzer
 
@@ -107,3 +111,77 @@ def test_workers_help_says_what_the_default_is(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     assert WebSettings().workers == 2
     assert CliRunner().invoke(serve, ["--workers", "0"]).exit_code == 2
+
+
+def test_a_chunked_body_is_counted_as_it_arrives(fake: FakeAnalyzer) -> None:
+    """Driven as raw ASGI: the test client would read the whole body before sending it."""
+    settings = WebSettings(max_chars=10, max_batch=1)
+    app = create_app(fake, settings)
+    chunk = b"x" * 65_536
+    read = 0
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal read
+        read += 1  # 2,000 chunks (131 MB) if all were read
+        return {"type": "http.request", "body": chunk, "more_body": read < 2_000}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/analyze",
+        "raw_path": b"/api/analyze",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"transfer-encoding", b"chunked")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    anyio.run(app, scope, receive, send)
+    start = sent[0]
+    assert start["status"] == 413
+    assert (b"content-security-policy", CSP.encode()) in start["headers"]
+    assert b"request body over" in sent[1]["body"]
+    assert read * len(chunk) <= settings.max_body_bytes + len(chunk)
+
+
+def test_early_413_and_500_carry_the_security_headers(fake: FakeAnalyzer) -> None:
+    settings = WebSettings(max_chars=10, max_batch=1)
+    with TestClient(create_app(fake, settings)) as client:
+        huge = client.post("/api/analyze", content=b"x" * (settings.max_body_bytes + 1))
+    assert huge.status_code == 413 and huge.headers["x-frame-options"] == "DENY"
+
+    class Broken(FakeAnalyzer):
+        def analyze_batch(
+            self, items: Iterable[str | Document], /, threshold: float | None = None
+        ) -> list[Analysis]:
+            raise RuntimeError("boom")
+
+    with TestClient(create_app(Broken(), settings), raise_server_exceptions=False) as client:
+        api = client.post("/api/analyze", json={"text": "short"})
+        page = client.post("/analyze", data={"text": "short"}, headers={"accept": "text/html"})
+    assert api.status_code == 500 and api.json()["detail"].startswith("Something went wrong")
+    assert page.status_code == 500 and "<h1>500 · Internal Server Error</h1>" in page.text
+    for response in (api, page):
+        assert response.headers["content-security-policy"] == CSP
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert "boom" not in response.text
+
+
+def test_browser_routes_get_html_error_pages_and_the_api_json(client: TestClient) -> None:
+    html = {"accept": "text/html,application/xhtml+xml"}
+    missing = client.get("/no-such-page", headers=html)
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "404 · Not Found" in missing.text and missing.headers["x-frame-options"] == "DENY"
+    bad_form = client.post("/analyze", data={"threshold": "x"}, headers=html)
+    assert bad_form.headers["content-type"].startswith("text/html")
+    api = client.get("/api/no-such-route", headers=html)
+    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+    invalid = client.post("/api/analyze", json={"text": 5}, headers=html)
+    assert invalid.status_code == 422 and invalid.json()["detail"][0]["loc"] == ["body", "text"]

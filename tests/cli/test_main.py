@@ -68,3 +68,14 @@ def test_techniques_table_and_json(runner: CliRunner) -> None:
     by_name = {t["name"]: t for t in data}
     assert len(by_name["Whataboutism,Straw_Men,Red_Herring"]["semeval2021"]) == 3
     assert sum(not t["in_ptc"] for t in data) == 3
+
+
+def test_techniques_by_any_name_and_a_suggestion_on_a_miss(runner: CliRunner) -> None:
+    shown = runner.invoke(main, ["techniques", "--json", "name calling", "Appeal-to-Fear"])
+    assert [t["name"] for t in json.loads(shown.stdout)] == [
+        "Name_Calling,Labeling",
+        "Appeal_to_fear-prejudice",
+    ]
+    missed = runner.invoke(main, ["techniques", "flag wavng"])
+    assert missed.exit_code == 1
+    assert "unknown technique 'flag wavng' (did you mean 'Flag-Waving'?)" in missed.stderr

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from unspin.taxonomy import (
+    ALIASES,
     PTC_TECHNIQUES,
     SEMEVAL2021_TO_UNSPIN,
     TECHNIQUES,
@@ -14,7 +15,6 @@ from unspin.taxonomy import (
     display_name,
     from_semeval2021,
     get_technique,
-    resolve_technique,
     technique_names,
 )
 
@@ -68,21 +68,21 @@ def test_unknown_names() -> None:
     ],
 )
 def test_resolve_any_name_in_any_case(given: str, name: str) -> None:
-    assert resolve_technique(given).name == name
+    assert get_technique(given).name == name
 
 
 def test_every_corpus_and_display_name_resolves_to_itself() -> None:
     for technique in TECHNIQUES:
-        assert resolve_technique(technique.name) is technique
-        assert resolve_technique(technique.display_name.upper()) is technique
+        assert get_technique(technique.name) is technique
+        assert get_technique(technique.display_name.upper()) is technique
 
 
 def test_resolve_unknown_name_says_so_and_suggests() -> None:
     with pytest.raises(UnknownTechniqueError) as foo:
-        resolve_technique("Foo")
+        get_technique("Foo")
     assert foo.value.args[0] == "unknown technique 'Foo'"
     with pytest.raises(UnknownTechniqueError) as typo:
-        resolve_technique("Loaded Languag")
+        get_technique("Loaded Languag")
     assert "did you mean 'Loaded_Language'?" in typo.value.args[0]
 
 
@@ -104,3 +104,31 @@ def test_semeval2021_names_match_the_task_list() -> None:
     assert {line.strip() for line in listed.splitlines() if line.strip()} == set(
         SEMEVAL2021_TO_UNSPIN
     )
+
+
+@pytest.mark.parametrize(
+    ("given", "name"),
+    [
+        ("name calling", "Name_Calling,Labeling"),
+        ("Name_Calling", "Name_Calling,Labeling"),
+        ("appeal to fear", "Appeal_to_fear-prejudice"),
+        ("Appeal-to-Fear!", "Appeal_to_fear-prejudice"),
+        ("false dilemma", "Black-and-White_Fallacy"),
+        ("black & white fallacy", "Black-and-White_Fallacy"),
+        ("straw-man", "Whataboutism,Straw_Men,Red_Herring"),
+        ("flag waving", "Flag-Waving"),
+        ("thought terminating cliche", "Thought-terminating_Cliches"),
+    ],
+)
+def test_everyday_names_and_any_punctuation_resolve(given: str, name: str) -> None:
+    assert get_technique(given).name == name
+
+
+def test_a_near_miss_suggests_the_technique_and_reads_cleanly() -> None:
+    with pytest.raises(UnknownTechniqueError) as typo:
+        get_technique("apeal to fear")
+    assert (
+        str(typo.value)
+        == "unknown technique 'apeal to fear' (did you mean 'Appeal_to_fear-prejudice'?)"
+    )
+    assert all(get_technique(target) for target in ALIASES.values())

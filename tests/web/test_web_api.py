@@ -190,3 +190,12 @@ def test_real_model_results_equal_analyzer() -> None:
     assert body == expected
     assert {k: batch["results"][0][k] for k in expected} == expected
     assert health["model"] == analyzer.info.to_dict()
+
+
+def test_one_technique_by_any_of_its_names(client: TestClient) -> None:
+    found = client.get("/api/techniques/appeal to fear")
+    assert found.status_code == 200 and found.json()["name"] == "Appeal_to_fear-prejudice"
+    assert client.get("/api/techniques/Name_Calling").json()["name"] == "Name_Calling,Labeling"
+    missing = client.get("/api/techniques/apeal to fear")
+    assert missing.status_code == 404
+    assert "did you mean 'Appeal_to_fear-prejudice'?" in missing.json()["detail"]

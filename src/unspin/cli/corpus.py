@@ -76,12 +76,12 @@ def format_option(*formats: str) -> Callable[[Command], Command]:
 def technique_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Click callback: the corpus name of the technique given by any of its names, or an error
     pointing to ``unspin techniques``."""
-    from unspin.taxonomy import UnknownTechniqueError, resolve_technique
+    from unspin.taxonomy import UnknownTechniqueError, get_technique
 
     if value is None:
         return None
     try:
-        return resolve_technique(value).name
+        return get_technique(value).name
     except UnknownTechniqueError as error:
         raise click.ClickException(
             f"{error.args[0]}; `unspin techniques` lists the names"

@@ -6,15 +6,32 @@ import json
 
 import click
 
-from unspin.taxonomy import TECHNIQUES, semeval2021_names, techniques_as_json
+from unspin.taxonomy import (
+    TECHNIQUES,
+    UnknownTechniqueError,
+    get_technique,
+    semeval2021_names,
+    techniques_as_json,
+)
 
 
 @click.command("techniques")
+@click.argument("names", nargs=-1, metavar="[NAME]...")
 @click.option("--json", "as_json", is_flag=True, help="Print the taxonomy as JSON.")
-def techniques(as_json: bool) -> None:
-    """List the persuasion techniques unspin knows, with definitions and examples."""
+def techniques(names: tuple[str, ...], as_json: bool) -> None:
+    """List the persuasion techniques unspin knows, with definitions and examples.
+
+    NAME shows only those techniques; any of a technique's names will do, in any case and
+    with any punctuation ("name calling", "appeal to fear", "Name_Calling,Labeling").
+    """
+    try:
+        chosen = [get_technique(name) for name in names] or list(TECHNIQUES)
+    except UnknownTechniqueError as error:
+        raise click.ClickException(f"{error}; `unspin techniques` lists the names") from None
     if as_json:
-        click.echo(json.dumps(techniques_as_json(), ensure_ascii=False, indent=2))
+        wanted = {t.name for t in chosen}
+        listed = [t for t in techniques_as_json() if t["name"] in wanted]
+        click.echo(json.dumps(listed, ensure_ascii=False, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
@@ -24,7 +41,7 @@ def techniques(as_json: bool) -> None:
     table.add_column("technique", ratio=2)
     table.add_column("definition and example", ratio=5)
     table.add_column("SemEval-2021 names", ratio=2)
-    for technique in TECHNIQUES:
+    for technique in chosen:
         name = Text(f"■ {technique.display_name}\n", style=f"bold {technique.color}")
         name.append(technique.name, style="dim")
         if not technique.in_ptc:

@@ -1,6 +1,7 @@
 """Persuasion technique taxonomy: PTC's 14 techniques and the SemEval-2021 mapping."""
 
 from unspin.taxonomy.techniques import (
+    ALIASES,
     PTC_TECHNIQUES,
     SEMEVAL2021_TO_UNSPIN,
     TECHNIQUES,
@@ -9,13 +10,13 @@ from unspin.taxonomy.techniques import (
     display_name,
     from_semeval2021,
     get_technique,
-    resolve_technique,
     semeval2021_names,
     technique_names,
     techniques_as_json,
 )
 
 __all__ = [
+    "ALIASES",
     "PTC_TECHNIQUES",
     "SEMEVAL2021_TO_UNSPIN",
     "TECHNIQUES",
@@ -24,7 +25,6 @@ __all__ = [
     "display_name",
     "from_semeval2021",
     "get_technique",
-    "resolve_technique",
     "semeval2021_names",
     "technique_names",
     "techniques_as_json",

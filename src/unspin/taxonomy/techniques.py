@@ -9,6 +9,8 @@ PTC technique, and the three without a counterpart are kept as techniques of the
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from unspin.errors import UnspinError
@@ -198,15 +200,60 @@ SEMEVAL2021_TO_UNSPIN: dict[str, str] = {
 
 
 class UnknownTechniqueError(UnspinError, KeyError):
-    """Raised for a technique name that is neither an unspin nor a mapped SemEval-2021 name."""
+    """Raised for a name that no technique goes by; ``args[0]`` is a message for people."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+ALIASES: dict[str, str] = {
+    "loaded": "Loaded_Language",
+    "emotional language": "Loaded_Language",
+    "name calling": "Name_Calling,Labeling",
+    "labeling": "Name_Calling,Labeling",
+    "labelling": "Name_Calling,Labeling",
+    "exaggeration": "Exaggeration,Minimisation",
+    "minimisation": "Exaggeration,Minimisation",
+    "minimization": "Exaggeration,Minimisation",
+    "appeal to fear": "Appeal_to_fear-prejudice",
+    "appeal to prejudice": "Appeal_to_fear-prejudice",
+    "fear": "Appeal_to_fear-prejudice",
+    "flag waving": "Flag-Waving",
+    "oversimplification": "Causal_Oversimplification",
+    "authority": "Appeal_to_Authority",
+    "slogan": "Slogans",
+    "whataboutism": "Whataboutism,Straw_Men,Red_Herring",
+    "straw man": "Whataboutism,Straw_Men,Red_Herring",
+    "straw men": "Whataboutism,Straw_Men,Red_Herring",
+    "strawman": "Whataboutism,Straw_Men,Red_Herring",
+    "red herring": "Whataboutism,Straw_Men,Red_Herring",
+    "black and white": "Black-and-White_Fallacy",
+    "false dilemma": "Black-and-White_Fallacy",
+    "false dichotomy": "Black-and-White_Fallacy",
+    "dictatorship": "Black-and-White_Fallacy",
+    "thought terminating cliche": "Thought-terminating_Cliches",
+    "cliche": "Thought-terminating_Cliches",
+    "bandwagon": "Bandwagon,Reductio_ad_hitlerum",
+    "reductio ad hitlerum": "Bandwagon,Reductio_ad_hitlerum",
+    "smear": "Smears",
+    "glittering generalities": "Glittering_Generalities",
+    "virtue words": "Glittering_Generalities",
+    "obfuscation": "Obfuscation,Intentional_Vagueness,Confusion",
+    "vagueness": "Obfuscation,Intentional_Vagueness,Confusion",
+    "intentional vagueness": "Obfuscation,Intentional_Vagueness,Confusion",
+}
+"""Short and everyday names people use for a technique (compared after ``_folded``)."""
 
 
 def _folded(name: str) -> str:
-    """``name`` in a form that ignores case, underscores for spaces and spacing."""
-    return " ".join(name.casefold().replace("_", " ").replace(",", ", ").split())
+    """``name`` without case, accents and punctuation: ``Name_Calling,`` -> ``name calling``."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold().replace("&", " and "))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[\W_]+", " ", plain).split())
 
 
 _BY_ANY_NAME: dict[str, Technique] = {
+    **{_folded(alias): _BY_NAME[target] for alias, target in ALIASES.items()},
     **{_folded(semeval): _BY_NAME[target] for semeval, target in SEMEVAL2021_TO_UNSPIN.items()},
     **{_folded(t.display_name): t for t in TECHNIQUES},
     **{_folded(t.name): t for t in TECHNIQUES},
@@ -214,22 +261,14 @@ _BY_ANY_NAME: dict[str, Technique] = {
 
 
 def get_technique(name: str) -> Technique:
-    """Return the technique with this corpus name (or SemEval-2021 name)."""
-    technique = _BY_NAME.get(name) or _BY_NAME.get(SEMEVAL2021_TO_UNSPIN.get(name, ""))
-    if technique is None:
-        raise UnknownTechniqueError(name)
-    return technique
+    """The technique a person or a corpus means by ``name``.
 
-
-def resolve_technique(name: str) -> Technique:
-    """The technique a person means by ``name``, for command-line options and query strings.
-
-    ``name`` may be the corpus name (``Name_Calling,Labeling``), the display name (``Name
-    Calling, Labeling``) or a SemEval-2021 name, in any letter case; underscores count as
-    spaces and runs of spaces as one. An unknown name raises :class:`UnknownTechniqueError`
-    whose message names it and the closest known name, if one is close.
+    ``name`` may be the corpus name (``Name_Calling,Labeling``), the display name, a
+    SemEval-2021 name or a common alias (``name calling``, ``appeal to fear``, ``straw man``),
+    in any letter case, with any punctuation. An unknown name raises
+    :class:`UnknownTechniqueError`, whose message names the closest known technique, if any.
     """
-    technique = _BY_ANY_NAME.get(_folded(name))
+    technique = _BY_NAME.get(name) or _BY_ANY_NAME.get(_folded(name))
     if technique is not None:
         return technique
     close = difflib.get_close_matches(_folded(name), list(_BY_ANY_NAME), n=1, cutoff=0.75)

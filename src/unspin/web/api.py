@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, field_validator
 
 import unspin
 from unspin.schema import Analysis, Document, check_unicode
-from unspin.taxonomy import techniques_as_json
+from unspin.taxonomy import UnknownTechniqueError, get_technique, techniques_as_json
 from unspin.web.runner import AnalysisTimeout, Runner
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -192,6 +192,20 @@ async def analyze_batch(body: BatchRequest, request: Request) -> dict[str, Any]:
 async def techniques() -> list[dict[str, object]]:
     """Every technique unspin knows, with its definition, an example and its colour."""
     return techniques_as_json()
+
+
+@router.get(
+    "/techniques/{name}",
+    response_model=TechniqueOut,
+    responses={404: {"model": ErrorOut, "description": "No technique goes by that name."}},
+)
+async def technique(name: str) -> dict[str, object]:
+    """One technique, by any of its names in any case ("appeal to fear", "Name_Calling")."""
+    try:
+        wanted = get_technique(name).name
+    except UnknownTechniqueError as error:
+        raise HTTPException(404, str(error)) from None
+    return next(t for t in techniques_as_json() if t["name"] == wanted)
 
 
 @router.get("/health", response_model=HealthOut)

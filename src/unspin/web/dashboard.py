@@ -30,7 +30,7 @@ from unspin.storage.stats import (
     undated_note,
     unreadable_note,
 )
-from unspin.taxonomy import UnknownTechniqueError, display_name, resolve_technique
+from unspin.taxonomy import UnknownTechniqueError, display_name, get_technique
 from unspin.web.environment import environment
 
 router = APIRouter(prefix="/dashboard")
@@ -91,7 +91,7 @@ def _technique(name: str | None) -> str | None:
     if not name:
         return None
     try:
-        return resolve_technique(name).name
+        return get_technique(name).name
     except UnknownTechniqueError as error:
         raise HTTPException(422, f"{error.args[0]}; /api/techniques lists the names") from None
 

@@ -35,6 +35,7 @@ class FakeAnalyzer:
     """Finds fixed phrases; classifies a span by its length (even: Doubt, odd: Slogans)."""
 
     threshold = 0.5
+    max_chars = 1_000_000
     info = ModelInfo("fake-model", "0.0-test", "fake-patterns-1")
 
     def analyze(self, item: str | Document, /, threshold: float | None = None) -> Analysis:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pdf_files import make_pdf
@@ -116,13 +117,14 @@ def test_every_readable_input_is_analysed(
     tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer
 ) -> None:
     docs = write(tmp_path, "docs.jsonl", '{"id": "j1", "text": "A true patriot."}\n{"id": 2}\n')
+    (tmp_path / "empty").mkdir()
     args = [
         "analyze",
         str(write(tmp_path, "a.txt")),
         str(tmp_path / "missing.txt"),
         str(write(tmp_path, "binary.txt", "\x00\x01")),
         str(docs),
-        str(tmp_path),
+        str(tmp_path / "empty"),
         str(write(tmp_path, "b.txt")),
         "-f",
         "jsonl",
@@ -134,7 +136,7 @@ def test_every_readable_input_is_analysed(
     errors = result.stderr.splitlines()
     assert len(errors) == 4 and all(line.startswith("Error: ") for line in errors)
     assert "missing.txt: no such file" in errors[0] and "binary" in errors[1]
-    assert f"{docs}:2: missing field 'text'" in errors[2] and "is a directory" in errors[3]
+    assert f"{docs}:2: missing field 'text'" in errors[2] and "contains no .txt" in errors[3]
 
 
 def test_no_readable_input_loads_no_model(
@@ -172,3 +174,60 @@ def test_a_language_the_model_does_not_read_is_named_in_every_format(
     assert "statement: This text appears to be in Arabic" in as_json.stderr
     english = runner.invoke(main, ["analyze", str(write(tmp_path, "en.txt")), "-f", "json"])
     assert json.loads(english.stdout)["warnings"] == [] and english.stderr == ""
+
+
+def test_folders_are_read_like_ingest_reads_them(
+    tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer
+) -> None:
+    folder = tmp_path / "articles"
+    (folder / "more").mkdir(parents=True)
+    write(folder, "a.txt")
+    write(folder / "more", "b.txt", "Save our park! Save our town!")
+    result = runner.invoke(main, ["analyze", "-f", "jsonl", str(folder)])
+    assert result.exit_code == 0, result.output
+    ids = [json.loads(line)["document"]["id"] for line in result.stdout.splitlines()]
+    assert sorted(ids) == ["a", "b"]
+
+
+def test_urls_are_fetched_with_the_guarded_fetcher(
+    runner: CliRunner, fake_analyzer: FakeAnalyzer, site: tuple[str, list[str]]
+) -> None:
+    base, _ = site
+    refused = runner.invoke(main, ["analyze", f"{base}/article"])
+    assert refused.exit_code == 1
+    assert f"{base}/article: refusing to fetch 127.0.0.1" in refused.stderr
+    args = ["analyze", "--allow-private-urls", "-f", "json", f"{base}/redirect"]
+    fetched = runner.invoke(main, args)
+    assert fetched.exit_code == 0, fetched.output
+    data = json.loads(fetched.stdout)
+    assert data["document"]["url"] == f"{base}/article"
+    assert "reckless" in data["document"]["text"] and "Contact us" not in data["document"]["text"]
+
+
+def test_one_document_too_long_is_named_and_the_rest_go_on(
+    tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fake_analyzer, "max_chars", 100)
+    long = write(tmp_path, "long.txt", "The disastrous plan. " * 10)
+    short = write(tmp_path, "short.txt")
+    result = runner.invoke(main, ["analyze", "-f", "jsonl", str(long), str(short)])
+    assert result.exit_code == 1
+    assert f"{long}: document 'long' has 210 characters; the limit is 100" in result.stderr
+    [line] = result.stdout.splitlines()
+    assert json.loads(line)["document"]["id"] == "short"
+
+
+def test_a_lone_surrogate_anywhere_in_a_record_is_named_and_the_rest_printed(
+    tmp_path: Path, runner: CliRunner, fake_analyzer: FakeAnalyzer
+) -> None:
+    records = [
+        '{"id": "good", "text": "The disastrous plan."}',
+        '{"id": "meta", "text": "Fine.", "metadata": {"k": "\\udc00"}}',
+        '{"id": "key", "text": "Fine.", "metadata": {"\\ud800": [1]}}',
+    ]
+    path = write(tmp_path, "records.jsonl", "\n".join(records) + "\n")
+    result = runner.invoke(main, ["analyze", "-f", "json", str(path)])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["document"]["id"] == "good"
+    assert f"{path}:2: document 'meta': metadata has an unpaired UTF-16 surrogate" in result.stderr
+    assert f"{path}:3: document 'key': metadata has an unpaired" in result.stderr

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
 
 import anyio
 import httpx
@@ -17,50 +13,6 @@ from unspin.web import WebSettings, create_app
 from unspin.web.fetch import FetchError, fetch_url, is_public_address
 
 from .conftest import FakeAnalyzer
-
-ARTICLE = (
-    "<html><head><title>Riverside Park</title></head><body><nav>Home | News</nav><article>"
-    "<h1>Riverside Park</h1>"
-    + "<p>Every true patriot knows this reckless, disastrous plan must be stopped now. </p>" * 6
-    + "</article><footer>Contact us</footer></body></html>"
-)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    hits: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        self.hits.append(self.path)
-        if self.path == "/redirect":
-            self.send_response(302)
-            self.send_header("Location", "/article")
-            self.end_headers()
-            return
-        body = {"/article": ARTICLE, "/plain": "A true patriot speaks.", "/big": "x" * 50_000}
-        data = body.get(self.path, "PNG" if self.path == "/image" else "").encode()
-        kinds = {"/article": "text/html", "/image": "image/png"}
-        kind = kinds.get(self.path, "text/plain")
-        self.send_response(200 if data else 404)
-        self.send_header("Content-Type", f"{kind}; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def site() -> Iterator[tuple[str, list[str]]]:
-    """A tiny web site on loopback; yields its base URL and the paths requested."""
-    hits: ClassVar[list[str]] = []
-    handler = type("Handler", (_Handler,), {"hits": hits})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.mark.parametrize(
@@ -218,7 +170,7 @@ def test_a_malformed_redirect_gives_a_page_not_a_500(
     async def through_mock(url: str, **options: object) -> object:
         return await real(url, transport=httpx.MockTransport(handle))
 
-    monkeypatch.setattr("unspin.web.pages.fetch_url", through_mock)
+    monkeypatch.setattr("unspin.web.fetch.fetch_url", through_mock)
     with TestClient(create_app(fake, WebSettings())) as client:
         response = client.post("/analyze", data={"url": "http://93.184.216.34/"})
     assert response.status_code == 422

@@ -29,13 +29,16 @@ def load_analyzer(model: str | None) -> Analyzer:
     return Analyzer(model)
 
 
-def read_inputs(paths: tuple[str, ...]) -> tuple[list[Document], list[FormatError]]:
-    """Documents from files (``.txt``, ``.html``, ``.pdf``, ``.jsonl``, ``.csv``) and ``-`` (stdin),
-    and an error for each input (or record) that could not be read."""
+def read_inputs(
+    paths: tuple[str, ...], *, allow_private_urls: bool = False
+) -> tuple[list[Document], list[FormatError]]:
+    """Documents from files (``.txt``, ``.html``, ``.pdf``, ``.jsonl``, ``.csv``), folders of
+    them, ``http(s)://`` URLs and ``-`` (stdin), and an error for each input (or record) that
+    could not be read."""
     documents: list[Document] = []
     errors: list[FormatError] = []
     for name in paths:
-        for item in _read_input(name):
+        for item in _read_input(name, allow_private_urls):
             if isinstance(item, FormatError):
                 errors.append(item)
             else:
@@ -43,17 +46,46 @@ def read_inputs(paths: tuple[str, ...]) -> tuple[list[Document], list[FormatErro
     return documents, errors
 
 
-def _read_input(name: str) -> Iterator[DocumentOrError]:
-    path = Path(name)
+def _read_input(name: str, allow_private_urls: bool) -> Iterator[DocumentOrError]:
     if name == "-":
         try:
             yield Document(id="stdin", text=decode_bytes(sys.stdin.buffer.read(), STDIN_NAME))
         except FormatError as error:
             yield error
-    elif path.is_dir():
-        yield FormatError(path, "is a directory, expected a file")
+    elif name.lower().startswith(("http://", "https://")):
+        yield _fetch(name, allow_private_urls)
     else:
-        yield from iter_documents(path)
+        yield from iter_documents(Path(name))
+
+
+def _fetch(url: str, allow_private: bool) -> DocumentOrError:
+    """The page at ``url``, fetched as the web app fetches it (private addresses refused)."""
+    try:
+        import anyio
+
+        from unspin.web.fetch import FetchError, fetch_document
+    except ImportError as error:
+        return FormatError(url, f"fetching URLs needs the 'web' extra ({error})")
+    try:
+        return anyio.run(lambda: fetch_document(url, allow_private=allow_private))
+    except FetchError as error:
+        return FormatError(url, str(error))
+
+
+def split_too_long(
+    documents: list[Document], max_chars: int
+) -> tuple[list[Document], list[FormatError]]:
+    """The documents of at most ``max_chars`` characters, and an error naming each longer one."""
+    kept = [d for d in documents if len(d.text) <= max_chars]
+    errors = [
+        FormatError(
+            d.source or d.url or d.id,
+            f"document {d.id!r} has {len(d.text):,} characters; the limit is {max_chars:,}",
+        )
+        for d in documents
+        if len(d.text) > max_chars
+    ]
+    return kept, errors
 
 
 threshold_option = click.option(
@@ -82,6 +114,11 @@ model_option = click.option(
 @threshold_option
 @model_option
 @click.option(
+    "--allow-private-urls",
+    is_flag=True,
+    help="Let URL inputs reach private, loopback and link-local addresses.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
@@ -93,18 +130,23 @@ def analyze(
     output_format: str,
     threshold: float | None,
     model: str | None,
+    allow_private_urls: bool,
     output: Path | None,
 ) -> None:
-    """Find persuasion techniques in files (.txt, .html, .pdf, .jsonl, .csv) or stdin (-).
+    """Find persuasion techniques in files (.txt, .html, .pdf, .jsonl, .csv), folders of them,
+    web pages (http:// or https:// URLs) or stdin (-).
 
-    Every readable input is analysed; each unreadable one is named on stderr, and then the
-    exit status is 1.
+    Every readable input is analysed; each unreadable one (or one too long to analyse) is
+    named on stderr, and then the exit status is 1.
     """
-    documents, errors = read_inputs(paths)
+    documents, errors = read_inputs(paths, allow_private_urls=allow_private_urls)
+    analyzer = load_analyzer(model) if documents else None
+    if analyzer is not None:
+        documents, long = split_too_long(documents, analyzer.max_chars)
+        errors += long
     for error in errors:
         click.echo(f"Error: {describe_error(error)}", err=True)
-    if documents:
-        analyzer = load_analyzer(model)
+    if analyzer is not None and documents:
         analyses = analyzer.analyze_batch(documents, threshold=threshold)
         if output_format != "text":  # the terminal view shows them in place
             for analysis in analyses:

@@ -43,6 +43,19 @@ def check_unicode(value: str, what: str) -> None:
         )
 
 
+def _check_nested_unicode(value: Any, what: str) -> None:
+    """``check_unicode`` on a string, or on every key and string inside dicts and lists."""
+    if isinstance(value, str):
+        check_unicode(value, what)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_nested_unicode(key, what)
+            _check_nested_unicode(item, what)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_nested_unicode(item, what)
+
+
 @dataclass(frozen=True, order=True)
 class Span:
     """A stretch of text ``[start, end)`` that uses ``technique``, with a confidence ``score``."""
@@ -118,10 +131,8 @@ class Document:
             raise SchemaError("document id must be a non-empty string")
         check_unicode(self.id, "document id")
         check_unicode(self.text, f"document {self.id!r}: text")
-        for name in ("title", "source", "url", "language", "author"):
-            value = getattr(self, name)
-            if isinstance(value, str):
-                check_unicode(value, f"document {self.id!r}: {name}")
+        for name in ("title", "source", "url", "language", "author", "metadata"):
+            _check_nested_unicode(getattr(self, name), f"document {self.id!r}: {name}")
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -13,12 +13,17 @@ import asyncio
 import ipaddress
 import socket
 from dataclasses import dataclass
+from pathlib import PurePath
 from urllib.parse import urljoin
 
 import anyio
 import httpx
 
 from unspin.errors import UnspinError
+from unspin.formats.errors import FormatError
+from unspin.formats.html import extract_text
+from unspin.formats.text import decode_bytes
+from unspin.schema import Document
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -28,7 +33,12 @@ _BAD_REDIRECT = "the page redirects to an address that is not a valid URL"
 
 
 class FetchError(UnspinError, ValueError):
-    """A URL that cannot or may not be fetched; the message is safe to show to the user."""
+    """A URL that cannot or may not be fetched, or whose page cannot be read; the message is
+    safe to show to the user, ``status`` is the HTTP status the web app answers with."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -177,3 +187,29 @@ async def _get(
         return FetchedPage(str(url), content_type, charset, bytes(body))
     finally:
         await response.aclose()
+
+
+async def fetch_document(
+    url: str,
+    *,
+    allow_private: bool = False,
+    timeout: float = 10.0,
+    max_bytes: int = 5_000_000,
+) -> Document:
+    """Fetch ``url`` with :func:`fetch_url` and keep its text (an HTML page's article text).
+
+    The web app's URL field and ``unspin analyze URL`` both read pages this way.
+    """
+    page = await fetch_url(url, allow_private=allow_private, timeout=timeout, max_bytes=max_bytes)
+    if page.content_type and not page.content_type.startswith(("text/", "application/xhtml")):
+        raise FetchError(f"cannot analyse a page of type {page.content_type}", 415)
+    name = PurePath(page.url.split("?")[0]).name or "page.html"
+    try:
+        decoded = decode_bytes(page.body, name, encoding=page.charset, max_bytes=max_bytes)
+        if page.content_type in ("", "text/html", "application/xhtml+xml"):
+            text, title = extract_text(decoded, url=page.url)
+        else:
+            text, title = decoded, None
+    except FormatError as error:
+        raise FetchError(f"cannot read the page: {error.reason}", 400) from None
+    return Document(id=page.url, text=text, title=title or page.url, url=page.url)

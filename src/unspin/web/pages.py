@@ -23,7 +23,7 @@ from unspin.render import analysis_view, technique_css
 from unspin.schema import Analysis, Document
 from unspin.web.api import check_length, runner_of
 from unspin.web.environment import environment
-from unspin.web.fetch import FetchError, fetch_url
+from unspin.web.fetch import FetchError, fetch_document
 from unspin.web.runner import AnalysisTimeout
 from unspin.web.settings import WebSettings
 
@@ -171,28 +171,15 @@ async def _from_upload(upload: UploadFile, settings: WebSettings) -> Document:
 
 async def _from_url(url: str, settings: WebSettings) -> Document:
     try:
-        page = await fetch_url(
+        page = await fetch_document(
             url,
             allow_private=settings.allow_private_urls,
             timeout=settings.fetch_timeout,
             max_bytes=settings.fetch_max_bytes,
         )
     except FetchError as error:
-        raise InputError(f"Cannot fetch that URL: {error}.", 422) from None
-    if page.content_type and not page.content_type.startswith(("text/", "application/xhtml")):
-        raise InputError(f"Cannot analyse a page of type {page.content_type}.", 415)
-    name = PurePath(page.url.split("?")[0]).name or "page.html"
-    try:
-        decoded = decode_bytes(
-            page.body, name, encoding=page.charset, max_bytes=settings.fetch_max_bytes
-        )
-        if page.content_type in ("", "text/html", "application/xhtml+xml"):
-            text, title = extract_text(decoded, url=page.url)
-        else:
-            text, title = decoded, None
-    except FormatError as error:
-        raise InputError(f"Cannot read the page: {error.reason}.") from None
-    return _document(page.url, text, title=title or page.url, url=page.url)
+        raise InputError(f"Cannot fetch that URL: {error}.", error.status) from None
+    return _document(page.id, page.text, title=page.title or page.id, url=page.url)
 
 
 def _document(

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from unspin.formats.fetch import FetchError, fetch_url, is_public_address
 from unspin.web import WebSettings, create_app
-from unspin.web.fetch import FetchError, fetch_url, is_public_address
 
 from .conftest import FakeAnalyzer
 
@@ -170,7 +170,7 @@ def test_a_malformed_redirect_gives_a_page_not_a_500(
     async def through_mock(url: str, **options: object) -> object:
         return await real(url, transport=httpx.MockTransport(handle))
 
-    monkeypatch.setattr("unspin.web.fetch.fetch_url", through_mock)
+    monkeypatch.setattr("unspin.formats.fetch.fetch_url", through_mock)
     with TestClient(create_app(fake, WebSettings())) as client:
         response = client.post("/analyze", data={"url": "http://93.184.216.34/"})
     assert response.status_code == 422

@@ -63,7 +63,7 @@ def _fetch(url: str, allow_private: bool) -> DocumentOrError:
     try:
         import anyio
 
-        from unspin.web.fetch import FetchError, fetch_document
+        from unspin.formats.fetch import FetchError, fetch_document
     except ImportError as error:
         return FormatError(url, f"fetching URLs needs the 'web' extra ({error})")
     try:

@@ -16,6 +16,7 @@ from starlette.templating import Jinja2Templates
 
 from unspin.errors import UnspinError
 from unspin.formats.errors import FormatError
+from unspin.formats.fetch import FetchError, fetch_document
 from unspin.formats.html import extract_text
 from unspin.formats.pdf import PDF_SUFFIXES, pdf_text
 from unspin.formats.text import decode_bytes
@@ -23,7 +24,6 @@ from unspin.render import analysis_view, technique_css
 from unspin.schema import Analysis, Document
 from unspin.web.api import check_length, runner_of
 from unspin.web.environment import environment
-from unspin.web.fetch import FetchError, fetch_document
 from unspin.web.runner import AnalysisTimeout
 from unspin.web.settings import WebSettings
 

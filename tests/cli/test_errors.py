@@ -38,7 +38,7 @@ def test_unreadable_files(tmp_path: Path, runner: CliRunner, content: bytes, mes
 
 
 def test_directory_and_missing_path(tmp_path: Path, runner: CliRunner) -> None:
-    assert "is a directory" in one_line_error(runner, ["analyze", str(tmp_path)])
+    assert "contains no .txt" in one_line_error(runner, ["analyze", str(tmp_path)])
     line = one_line_error(runner, ["analyze", str(tmp_path / "missing.txt")])
     assert "missing.txt: no such file" in line
 

@@ -138,6 +138,8 @@ def test_time_chart_breaks_at_empty_periods_and_notes_undated_documents(
     assert loaded is not None
     assert loaded.group(1).count("<polyline") == 1, "Jan is alone: only Apr-May is a line"
     assert loaded.group(1).count("<circle") == 3 and "1 of 1 documents" in loaded.group(1)
+
+
 def test_dashboard_errors_are_html_pages(client: TestClient) -> None:
     html = {"accept": "text/html"}
     missing = client.get("/dashboard/documents/99999", headers=html)

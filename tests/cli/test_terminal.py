@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
+from rich.cells import cell_len
 from rich.console import Console
 
-from unspin.cli.terminal import printable, render_analysis
+from unspin.cli.terminal import (
+    highlighted_text,
+    print_analyses,
+    printable,
+    render_analysis,
+    shortened,
+)
 from unspin.schema import Analysis, Document, ModelInfo, Span, in_reading_order
 
 HOSTILE = "[bold red]Only[/] a \x1b[31mtraitor\x1b[0m\r\nwould ring\x07 the bell\x9b2J."
@@ -43,11 +52,44 @@ def test_spans_are_numbered_in_reading_order_whatever_order_they_come_in() -> No
     console.print(render_analysis(Analysis(Document("x", text), spans, ModelInfo("m", "1"))))
     output = console.export_text()
     rows = [line.strip("│ ").split()[:2] for line in output.splitlines()]
-    assert [row for row in rows if row and row[0].isdigit()] == [
+    assert [row for row in rows if row and row[0].isdigit() and "■" in row] == [
         ["1", "■"],
         ["2", "■"],
         ["3", "■"],
     ]
-    assert "corrupt⁽²⁾ traitors⁽¹⁾ lie⁽³⁾" in output
+    assert "⁽¹⁾⁽²⁾corrupt traitors ⁽³⁾lie" in output
     listing = output[output.index("technique") :]
     assert listing.index("Name Calling") < listing.index("Loaded Language") < listing.index("Doubt")
+
+
+def test_footnote_numbers_stand_where_their_spans_start_and_read_in_order() -> None:
+    text = "Only a traitor would vote against this glorious plan."
+    spans = [Span(39, 47, "Loaded_Language", 0.7), Span(5, 52, "Name_Calling,Labeling", 0.9)]
+    spans.append(Span(7, 14, "Loaded_Language", 0.8))
+    shown = highlighted_text(text, in_reading_order(spans)).plain
+    assert shown == "Only ⁽¹⁾a ⁽²⁾traitor would vote against this ⁽³⁾glorious plan."
+    assert re.findall(r"⁽(.)⁾", shown) == ["¹", "²", "³"]
+
+
+def _rendered(analysis: Analysis, width: int) -> list[str]:
+    console = Console(record=True, width=width, force_terminal=False, color_system=None)
+    print_analyses([analysis], console)
+    return console.export_text().splitlines()
+
+
+def test_the_box_holds_at_50_columns_and_with_emoji_flags() -> None:
+    text = "Flags 🇺🇸🇫🇷 and 👨‍👩‍👧 in a reckless, disastrous plan: " + "🇩🇪" * 8
+    spans = [Span(text.index("reckless"), len(text), "Loaded_Language", 0.8)]
+    document = Document("x", text, title="A rather long title that a narrow terminal must cut")
+    lines = _rendered(Analysis(document, spans, ModelInfo("some-model-name", "1.2.3")), 50)
+    assert all(cell_len(line) == 50 for line in lines)
+    assert lines[0].startswith("╭") and lines[-1] == "╰" + "─" * 48 + "╯"
+    assert "some-model-name 1.2.3" in "".join(lines), "the footer is not cut off"
+
+
+def test_excerpts_are_never_cut_inside_a_flag_or_an_accent() -> None:
+    assert shortened("ab🇺🇸🇫🇷cd", 4) == "ab…"
+    assert shortened("ab🇺🇸🇫🇷cd", 5) == "ab🇺🇸…"
+    assert shortened("ae\u0301e", 3) == "a…"
+    assert shortened("x👨\u200d👩\u200d👧y", 4) == "x…"
+    assert shortened("short", 10) == "short"

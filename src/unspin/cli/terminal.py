@@ -7,6 +7,8 @@ numbered listing under the text then says exactly which techniques cover what.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from itertools import pairwise
 
 from rich.console import Console, Group, RenderableType
@@ -44,14 +46,24 @@ def superscript(number: int) -> str:
     return str(number).translate(_SUPERSCRIPT)
 
 
-def highlighted_text(text: str, spans: list[Span]) -> Text:
-    """``text`` with each of ``spans`` coloured and numbered (numbers follow ``spans``' order)."""
+def highlighted_text(text: str, spans: list[Span], plain: bool = False) -> Text:
+    """``text`` with each of ``spans`` coloured and numbered (numbers follow ``spans``' order).
+
+    The number stands where its span starts, ``⁽¹⁾``, so numbers read in order. ``plain``
+    (output without colour: a pipe, a file) brackets each span instead, ``[¹…¹]``, so both
+    ends show.
+    """
     out = Text()
     bounds = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    starts: dict[int, list[int]] = {}
     ends: dict[int, list[int]] = {}
     for number, span in enumerate(spans, start=1):
-        ends.setdefault(span.end, []).append(number)
+        starts.setdefault(span.start, []).append(number)
+        ends.setdefault(span.end, []).insert(0, number)  # the last opened closes first
     for left, right in pairwise(bounds):
+        for number in starts.get(left, []):
+            color = technique_color(spans[number - 1].technique)
+            out.append(f"[{superscript(number)}" if plain else f"⁽{superscript(number)}⁾", color)
         covering = [s for s in spans if s.start <= left and right <= s.end]
         if covering:
             shortest = min(covering, key=lambda s: s.end - s.start)
@@ -60,10 +72,39 @@ def highlighted_text(text: str, spans: list[Span]) -> Text:
             out.append(printable(text[left:right]), style=style + underline)
         else:
             out.append(printable(text[left:right]))
-        for number in ends.get(right, []):
-            color = technique_color(spans[number - 1].technique)
-            out.append(f"⁽{superscript(number)}⁾", style=color)
+        if plain:
+            for number in ends.get(right, []):
+                color = technique_color(spans[number - 1].technique)
+                out.append(f"{superscript(number)}]", style=color)
     return out
+
+
+_JOINERS = re.compile("[\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
+_REGIONAL = re.compile("[\U0001f1e6-\U0001f1ff]")
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters with "…", never inside a character a
+    reader sees as one (a flag, an emoji sequence, a letter with an accent)."""
+    if len(text) <= limit:
+        return text
+    cut = limit - 1
+    while cut > 0 and _inside_cluster(text, cut):
+        cut -= 1
+    return text[:cut] + "…"
+
+
+def _inside_cluster(text: str, at: int) -> bool:
+    """Whether ``text[at]`` continues the character cluster begun before it."""
+    after, before = text[at], text[at - 1]
+    if unicodedata.combining(after) or _JOINERS.match(after) or before == "\u200d":
+        return True
+    if _REGIONAL.match(after) and _REGIONAL.match(before):
+        run = 0  # regional indicators right before ``at``: flags are pairs of them
+        while at - run - 1 >= 0 and _REGIONAL.match(text[at - run - 1]):
+            run += 1
+        return run % 2 == 1
+    return False
 
 
 def span_table(text: str, spans: list[Span]) -> Table:
@@ -74,9 +115,7 @@ def span_table(text: str, spans: list[Span]) -> Table:
     table.add_column("score", justify="right")
     table.add_column("text", overflow="fold")
     for number, span in enumerate(spans, start=1):
-        excerpt = " ".join(printable(span.text_in(text)).split())
-        if len(excerpt) > _EXCERPT_CHARS:
-            excerpt = excerpt[: _EXCERPT_CHARS - 1] + "…"
+        excerpt = shortened(" ".join(printable(span.text_in(text)).split()), _EXCERPT_CHARS)
         color = technique_color(span.technique)
         table.add_row(
             str(number),
@@ -87,8 +126,9 @@ def span_table(text: str, spans: list[Span]) -> Table:
     return table
 
 
-def render_analysis(analysis: Analysis) -> RenderableType:
-    """Everything ``unspin analyze`` shows for one analysis."""
+def render_analysis(analysis: Analysis, plain: bool = False) -> RenderableType:
+    """Everything ``unspin analyze`` shows for one analysis (``plain``: for output without
+    colour, where spans are bracketed)."""
     document = analysis.document
     spans = in_reading_order(analysis.spans)
     summary = analysis.summary()
@@ -96,7 +136,7 @@ def render_analysis(analysis: Analysis) -> RenderableType:
     parts: list[RenderableType] = [
         Text(f"⚠ {w}\n", style="bold yellow") for w in analysis.warnings()
     ]
-    parts += [highlighted_text(document.text.rstrip(), spans), Text()]
+    parts += [highlighted_text(document.text.rstrip(), spans, plain), Text()]
     if spans:
         parts.append(span_table(document.text, spans))
     elif analysis.unread_language:
@@ -106,15 +146,17 @@ def render_analysis(analysis: Analysis) -> RenderableType:
     footer = (
         f"{len(spans)} span{'s' * (len(spans) != 1)} · {summary.sentences_with_technique}/"
         f"{summary.sentences} sentences ({summary.sentence_share:.0%}) persuade · "
-        f"{escape(analysis.model.name)} {escape(analysis.model.version)}"
+        f"{printable(analysis.model.name)} {printable(analysis.model.version)}"
     )
-    return Panel(Group(*parts), title=f"[bold]{title}[/]", subtitle=footer, title_align="left")
+    # The footer is a line of the body, not the panel's subtitle, which a narrow terminal cuts.
+    parts += [Text(), Text(footer, style="dim")]
+    return Panel(Group(*parts), title=f"[bold]{title}[/]", title_align="left")
 
 
 def print_analyses(analyses: list[Analysis], console: Console) -> None:
-    """Print every analysis in turn."""
+    """Print every analysis in turn; without colour (a pipe, a file) spans are bracketed."""
     for analysis in analyses:
-        console.print(render_analysis(analysis))
+        console.print(render_analysis(analysis, plain=console.color_system is None))
 
 
 __all__ = [

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.unspin-installed
 DEV_STAMP := $(VENV)/.unspin-dev-installed
 DATA ?= ../shared/data
 
-.PHONY: install install-dev run test lint typecheck pytest model benchmark clean
+.PHONY: install install-dev run test lint typecheck pytest core-install model benchmark clean
 
 # Runtime: onnxruntime + tokenizers inference, CLI, web app, corpus store. No torch.
 install: $(STAMP)
@@ -41,7 +41,12 @@ pytest: install-dev
 	scripts/ensure-chromium.sh
 	scripts/with-postgres.sh $(BIN)/pytest -q
 
-test: lint typecheck pytest
+# The core package alone (no extras) in a clean throwaway venv: analyze in every format, and no
+# web framework, database, torch or plotting import (scripts/check-core-install.sh).
+core-install:
+	scripts/check-core-install.sh $(PYTHON)
+
+test: lint typecheck pytest core-install
 
 # Reproduce the shipped model from the shared data (about an hour on 2 CPU cores).
 model: install-dev

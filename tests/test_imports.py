@@ -12,12 +12,19 @@ import sys
 HEAVY = ("fastapi", "starlette", "sqlalchemy", "alembic", "torch", "transformers", "matplotlib")
 
 SCRIPT = f"""
-import json, sys
+import json, os, sys, tempfile
 import unspin
 import unspin.web
+from unspin.cli.main import main
 from unspin.render import render_standalone
 analysis = unspin.analyze("Only a traitor would vote against this glorious plan.")
 page = render_standalone([analysis])
+example = os.path.join(os.path.dirname(unspin.__file__), "examples", "op-ed.txt")
+with tempfile.TemporaryDirectory() as out:
+    for fmt in ("text", "json", "jsonl", "html"):
+        target = os.path.join(out, "out." + fmt)
+        main(["analyze", "-f", fmt, "-o", target, example], standalone_mode=False)
+        assert os.path.getsize(target) > 0, fmt
 heavy = {HEAVY!r}
 print(json.dumps({{
     "loaded": sorted(m for m in sys.modules if m.split(".")[0] in heavy),
@@ -26,7 +33,7 @@ print(json.dumps({{
 """
 
 
-def test_analysing_and_rendering_import_nothing_heavy() -> None:
+def test_analysing_rendering_and_the_cli_import_nothing_heavy() -> None:
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120, check=True
     )

@@ -57,6 +57,8 @@ def test_unreadable_documents_are_left_out_of_statistics_and_counted_apart(
     for desk in ("Arabic desk", "French desk"):
         assert (by_source[desk].documents, by_source[desk].unreadable) == (0, 1)
         assert by_source[desk].documents_with == {}
+    shares = {g["group"]: g["share"] for g in stats(engine, "source").to_dict()["groups"]}
+    assert set(shares["Arabic desk"].values()) == {None}, "no share, rather than 0%"
     by_language = {g.group: g for g in stats(engine, "language").groups}
     assert set(by_language) == {"en", "ar", "fr"} and by_language["ar"].unreadable == 1
     [everything] = stats(engine, "all").groups

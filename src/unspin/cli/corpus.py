@@ -247,27 +247,30 @@ def _report(summary: Any, analyzer: BatchAnalyzer) -> None:
 @filter_options(technique=True)
 @format_option("table", "json", "csv")
 def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
-    """Documents, spans per 1,000 words and share of documents using each technique, per group."""
+    """Documents, spans per 1,000 words and share of documents using each technique, per group.
+
+    Documents in a language the model does not read are counted apart, and undated ones are
+    left out of months and weeks: a note on stderr says how many.
+    """
     from unspin.storage.export import stats_records, write_records
     from unspin.storage.stats import stats as corpus_stats
+    from unspin.storage.stats import undated_note, unreadable_note
 
     result = corpus_stats(_reader(db), by, filters)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-        return
-    if fmt == "csv":
+    elif fmt == "csv":
         write_records(stats_records(result), "csv", sys.stdout)
-        return
-    from rich.console import Console
+    else:
+        from rich.console import Console
 
-    from unspin.cli.stats_table import stats_tables
-    from unspin.storage.stats import undated_note, unreadable_note
+        from unspin.cli.stats_table import stats_tables
 
-    console = Console()
-    if not result.groups:
-        click.echo("no analysed documents match", err=True)
-    for table in stats_tables(result, console):
-        console.print(table)
+        console = Console()
+        if not result.groups:
+            click.echo("no analysed documents match", err=True)
+        for table in stats_tables(result, console):
+            console.print(table)
     if result.undated:
         click.echo(undated_note(result.undated), err=True)
     unreadable = sum(g.unreadable for g in result.groups)
@@ -298,9 +301,14 @@ def _example_text(example: Example) -> str:
     span = click.style(f"[{printable(squeeze_spaces(example.span))}]", bold=True)
     before, after = printable(example.before), printable(example.after)
     return (
-        f"{example.score:.2f}  #{example.document_id} {printable(example.where)}\n"
-        f"    …{before}{span}{after}…"
+        f"{example.score:.2f}  #{example.document_id} {printable(example.where)}"
+        f"{_copies(example.copies)}\n    …{before}{span}{after}…"
     )
+
+
+def _copies(count: int) -> str:
+    """How many documents hold a text shown once, when more than one."""
+    return f" (the text of {count} documents)" if count > 1 else ""
 
 
 @click.command()
@@ -330,7 +338,10 @@ def _hit_text(hit: Hit) -> str:
     from unspin.cli.terminal import printable
     from unspin.taxonomy import display_name
 
-    lines = [f"#{hit.document_id} {printable(hit.where)}", f"    {printable(hit.snippet)}"]
+    lines = [
+        f"#{hit.document_id} {printable(hit.where)}{_copies(hit.copies)}",
+        f"    {printable(hit.snippet)}",
+    ]
     if hit.techniques:
         named = ", ".join(f"{display_name(t)} ×{n}" for t, n in hit.techniques.items())
         lines.append(f"    techniques on the query words: {named}")

@@ -51,12 +51,15 @@ def _width(table: Table, console: Console) -> Measurement:
 def _groups_as_rows(result: Stats, title: str) -> Table:
     table = Table(title=title)
     table.add_column(result.by)
-    for header in ("docs", "spans/1k words", *map(display_name, result.techniques)):
+    unread = _unread(result.groups)
+    headers = ("docs", *(("not read",) if unread else ()), "spans/1k words")
+    for header in (*headers, *map(display_name, result.techniques)):
         table.add_column(header, justify="right")
     for group in result.groups:
         table.add_row(
             group.group,
             str(group.documents),
+            *((str(group.unreadable),) if unread else ()),
             f"{group.spans_per_1000_words:.1f}",
             *(_share(group, t) for t in result.techniques),
         )
@@ -69,6 +72,8 @@ def _techniques_as_rows(result: Stats, groups: Sequence[GroupStats]) -> Table:
     for group in groups:
         table.add_column(group.group, justify="right")
     table.add_row("documents", *(str(g.documents) for g in groups))
+    if _unread(groups):
+        table.add_row("not read (language)", *(str(g.unreadable) for g in groups))
     table.add_row(
         "spans/1k words", *(f"{g.spans_per_1000_words:.1f}" for g in groups), end_section=True
     )
@@ -78,4 +83,10 @@ def _techniques_as_rows(result: Stats, groups: Sequence[GroupStats]) -> Table:
 
 
 def _share(group: GroupStats, technique: str) -> str:
-    return f"{100 * group.share(technique):.0f}%"
+    """The share as a percentage; a dash for a group with no document the model reads."""
+    return f"{100 * group.share(technique):.0f}%" if group.documents else "–"
+
+
+def _unread(groups: Sequence[GroupStats]) -> bool:
+    """Whether any group has documents in a language the model does not read."""
+    return any(g.unreadable for g in groups)

@@ -150,7 +150,9 @@ def stats_records(stats: Stats) -> Iterator[dict[str, Any]]:
             "spans_per_1000_words": round(group.spans_per_1000_words, 3),
         }
         for technique in stats.techniques:
-            record[f"share:{technique}"] = round(group.share(technique), 4)
+            record[f"share:{technique}"] = (
+                round(group.share(technique), 4) if group.documents else None
+            )
         yield record
 
 

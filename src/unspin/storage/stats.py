@@ -47,7 +47,8 @@ class GroupStats:
         return 1000 * self.spans / self.words if self.words else 0.0
 
     def share(self, technique: str) -> float:
-        """Share of this group's documents that use ``technique``."""
+        """Share of this group's documents that use ``technique`` (0 without documents: check
+        ``documents`` before reading it as "none use it")."""
         return self.documents_with.get(technique, 0) / self.documents if self.documents else 0.0
 
     def to_dict(self, techniques: list[str]) -> dict[str, Any]:
@@ -59,7 +60,7 @@ class GroupStats:
             "words": self.words,
             "spans": self.spans,
             "spans_per_1000_words": round(self.spans_per_1000_words, 3),
-            "share": {t: round(self.share(t), 4) for t in techniques},
+            "share": {t: round(self.share(t), 4) if self.documents else None for t in techniques},
         }
 
 

@@ -124,7 +124,8 @@ def _query(**params: Any) -> str:
 class Cell:
     x: float
     y: float
-    value: float
+    value: float | None
+    """The share; None for a group with no document the model reads."""
     fill: str
     ink: str
     href: str
@@ -157,17 +158,19 @@ def heatmap(result: Stats, base: Filters) -> dict[str, Any]:
     for row, group in enumerate(result.groups):
         for col, technique in enumerate(techniques):
             share = group.share(technique)
-            fill, ink = _heat(share)
+            fill, ink = _heat(share) if group.documents else ("#eceff3", "#1d2430")
             using = group.documents_with.get(technique, 0)
             tip = (
                 f"{group.group} · {display_name(technique)}: {using} of "
                 f"{group.documents} documents ({100 * share:.0f}%)"
+                if group.documents
+                else f"{group.group}: no document in a language the model reads"
             )
             cells.append(
                 Cell(
                     col * 56,
                     row * 30,
-                    share,
+                    share if group.documents else None,
                     fill,
                     ink,
                     _drill(result, group.group, technique, base),

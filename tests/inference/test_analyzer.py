@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 
 from unspin import Analysis, Analyzer, Document, analyze
+from unspin.inference import AnalysisCancelled, stop_when
 from unspin.inference.analyzer import TextTooLongError, TokenOutputs
 from unspin.inference.model_folder import Decoding
 from unspin.schema import SchemaError, in_reading_order
@@ -196,3 +198,25 @@ def test_a_text_in_a_language_the_model_does_not_read_is_flagged(analyzer: Analy
     assert english.language is not None and english.language.code == "en"
     assert english.warnings() == []
     assert english.model.languages == ("en",)
+
+
+def test_an_analysis_stops_at_its_next_model_call_once_asked() -> None:
+    analyzer = Analyzer(threads=1)
+    real = analyzer._session
+    stop = threading.Event()
+    calls = 0
+
+    class Counting:
+        def run(self, names: None, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+            nonlocal calls
+            calls += 1
+            if calls == 3:
+                stop.set()
+            return real.run(names, feeds)
+
+    analyzer._session = Counting()
+    text = (Path(__file__).resolve().parents[2] / "src/unspin/examples/op-ed.txt").read_text()
+    with stop_when(stop), pytest.raises(AnalysisCancelled):
+        analyzer.analyze(text * 20)  # about 20 windows
+    assert calls == 3
+    assert analyzer.analyze("A disastrous plan.").document.text == "A disastrous plan."

@@ -46,7 +46,14 @@ from unspin.web.settings import DEFAULT_WORKERS_CAP, WebSettings
     type=float,
     default=WebSettings.request_timeout,
     show_default=True,
-    help="Seconds per analysis.",
+    help="Seconds an analysis may run; past them it stops and the request gets 504.",
+)
+@click.option(
+    "--queue-timeout",
+    type=float,
+    default=WebSettings.queue_timeout,
+    show_default=True,
+    help="Seconds a request may wait for a free worker (smaller texts go first).",
 )
 @click.option(
     "--slider-floor",
@@ -69,6 +76,7 @@ def serve(
     max_chars: int,
     max_batch: int,
     timeout: float,
+    queue_timeout: float,
     slider_floor: float | None,
     workers: int | None,
 ) -> None:
@@ -85,6 +93,7 @@ def serve(
         max_chars=max_chars,
         max_batch=max_batch,
         request_timeout=timeout,
+        queue_timeout=queue_timeout,
         allow_private_urls=allow_private_urls,
         page_floor=slider_floor,
         **options,

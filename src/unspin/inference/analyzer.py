@@ -14,6 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from unspin.errors import UnspinError
+from unspin.inference.cancel import raise_if_stopped, stop_event
 from unspin.inference.decode import (
     calibrate,
     char_range,
@@ -319,8 +320,10 @@ class Analyzer:
             else None
         )
         batches = [jobs[b : b + self.batch_size] for b in range(0, len(jobs), self.batch_size)]
+        stop = stop_event()
 
         def run(batch: list[tuple[int, Window]]) -> list[np.ndarray]:
+            raise_if_stopped(stop)
             rows = [self.encoder.window_ids(tokenized[i], w) for i, w in batch]
             ids, mask = pad_batch(rows, self.encoder.pad_id)
             return self._session.run(None, {"input_ids": ids, "attention_mask": mask})

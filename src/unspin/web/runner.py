@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import heapq
+import itertools
+import threading
 from collections.abc import Callable, Iterable
 from typing import Protocol, TypeVar
 
 import anyio
 
 from unspin.errors import UnspinError
+from unspin.inference import stop_when
 from unspin.schema import Analysis, Document, ModelInfo
 from unspin.web.settings import WebSettings
 
@@ -28,16 +33,55 @@ class AnalyzerLike(Protocol):
 
 
 class AnalysisTimeout(UnspinError):
-    """An analysis did not finish within the request timeout."""
+    """An analysis did not get a worker, or did not finish, within its time limit."""
+
+
+class SmallestFirst:
+    """``capacity`` slots handed out smallest job first, so that a five-word request does not
+    wait behind a queue of long articles (equal sizes: first come, first served)."""
+
+    def __init__(self, capacity: int) -> None:
+        self._free = capacity
+        self._waiting: list[tuple[int, int, anyio.Event]] = []
+        self._order = itertools.count()
+
+    async def acquire(self, size: int) -> None:
+        """Wait for a slot; a smaller ``size`` goes first."""
+        if self._free > 0 and not self._waiting:
+            self._free -= 1
+            return
+        entry = (size, next(self._order), anyio.Event())
+        heapq.heappush(self._waiting, entry)
+        try:
+            await entry[2].wait()
+        except BaseException:
+            if entry[2].is_set():  # handed a slot just as it gave up: pass it on
+                self.release()
+            else:
+                self._waiting.remove(entry)
+                heapq.heapify(self._waiting)
+            raise
+
+    def release(self) -> None:
+        """Give the slot to the smallest waiting job, or free it."""
+        if self._waiting:
+            heapq.heappop(self._waiting)[2].set()
+        else:
+            self._free += 1
 
 
 class Runner:
-    """Runs a shared analyzer in worker threads, a few at a time, with a time limit."""
+    """Runs a shared analyzer in worker threads, a few at a time, smallest request first.
+
+    Waiting for a worker (``queue_timeout``) and analysing (``request_timeout``) have limits
+    of their own. An analysis that runs out of time stops before its next model call
+    (``unspin.inference.stop_when``), so an abandoned request frees its worker and the CPU.
+    """
 
     def __init__(self, analyzer: AnalyzerLike, settings: WebSettings) -> None:
         self.analyzer = analyzer
         self.settings = settings
-        self._limiter = anyio.CapacityLimiter(settings.workers)
+        self._slots = SmallestFirst(settings.workers)
 
     @property
     def default_threshold(self) -> float:
@@ -47,21 +91,38 @@ class Runner:
 
     async def analyze(self, document: Document, threshold: float | None = None) -> Analysis:
         """Analyse one document in a worker thread."""
-        return await self._run(lambda: self.analyzer.analyze(document, threshold=threshold))
+        work = functools.partial(self.analyzer.analyze, document, threshold=threshold)
+        return await self._run(work, len(document.text))
 
     async def analyze_batch(
         self, documents: list[Document], threshold: float | None = None
     ) -> list[Analysis]:
         """Analyse several documents in one go, results in the same order."""
-        return await self._run(lambda: self.analyzer.analyze_batch(documents, threshold=threshold))
+        work = functools.partial(self.analyzer.analyze_batch, documents, threshold=threshold)
+        return await self._run(work, sum(len(d.text) for d in documents))
 
-    async def _run(self, work: Callable[[], T]) -> T:
+    async def _run(self, work: Callable[[], T], size: int) -> T:
+        settings = self.settings
         try:
-            with anyio.fail_after(self.settings.request_timeout):
-                return await anyio.to_thread.run_sync(
-                    work, abandon_on_cancel=True, limiter=self._limiter
-                )
+            with anyio.fail_after(settings.queue_timeout):
+                await self._slots.acquire(size)
         except TimeoutError:
             raise AnalysisTimeout(
-                f"the analysis took longer than {self.settings.request_timeout:g} s"
+                f"the server is busy: no worker was free within {settings.queue_timeout:g} s"
             ) from None
+        stop = threading.Event()
+        try:
+            with anyio.fail_after(settings.request_timeout):
+                return await anyio.to_thread.run_sync(_stopping, stop, work, abandon_on_cancel=True)
+        except TimeoutError:
+            stop.set()
+            raise AnalysisTimeout(
+                f"the analysis took longer than {settings.request_timeout:g} s"
+            ) from None
+        finally:
+            self._slots.release()
+
+
+def _stopping(stop: threading.Event, work: Callable[[], T]) -> T:
+    with stop_when(stop):
+        return work()

@@ -21,7 +21,11 @@ class WebSettings:
     max_batch: int = 64
     """Most documents in one batch request (more gives HTTP 413)."""
     request_timeout: float = 60.0
-    """Seconds an analysis may take, queueing included (longer gives HTTP 504)."""
+    """Seconds an analysis may run once a worker has it (longer gives HTTP 504 and the
+    analysis stops)."""
+    queue_timeout: float = 60.0
+    """Seconds a request may wait for a free worker (longer gives HTTP 504); smaller texts
+    are served first."""
     allow_private_urls: bool = False
     """Let URL input reach private, loopback and link-local addresses (never on a shared host)."""
     fetch_timeout: float = 10.0

@@ -121,14 +121,13 @@ def test_small_requests_go_before_large_ones_waiting_longer() -> None:
     settings = WebSettings(max_chars=10_000, request_timeout=10.0, workers=1)
 
     async def scenario() -> None:
-        async with _client(analyzer, settings) as client:
-            async with anyio.create_task_group() as group:
-                group.start_soon(_post, client, "first " * 10)
-                await anyio.sleep(0.1)
-                for n in range(3):
-                    group.start_soon(_post, client, f"large {n} " + "x" * 300)
-                    await anyio.sleep(0.01)
-                group.start_soon(_post, client, "small one")
+        async with _client(analyzer, settings) as client, anyio.create_task_group() as group:
+            group.start_soon(_post, client, "first " * 10)
+            await anyio.sleep(0.1)
+            for n in range(3):
+                group.start_soon(_post, client, f"large {n} " + "x" * 300)
+                await anyio.sleep(0.01)
+            group.start_soon(_post, client, "small one")
 
     anyio.run(scenario)
     assert analyzer.started[:2] == ["first firs", "small one"]

@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
-from unspin.batch.work import Shard, ShardWorker, SpansOrError
+from unspin.batch.work import FoundOrError, Shard, ShardWorker
 from unspin.errors import UnspinError
 from unspin.schema import Document, ModelInfo
 
@@ -24,7 +24,7 @@ SHARDS_PER_WORKER = 2
 MAX_ATTEMPTS = 3
 """Times a shard is started before its run is given up (a shard that kills every worker)."""
 
-Finished = tuple[Shard, list[SpansOrError]]
+Finished = tuple[Shard, list[FoundOrError]]
 
 
 class Engine(Protocol):
@@ -77,7 +77,7 @@ def _worker_info() -> ModelInfo:
     return _worker.info()
 
 
-def _analyze(documents: list[Document]) -> list[SpansOrError]:
+def _analyze(documents: list[Document]) -> list[FoundOrError]:
     assert _worker is not None
     return _worker.analyze(documents)
 
@@ -115,7 +115,7 @@ class LocalEngine:
             raise WorkerLostError("the worker processes could not start") from None
 
     def run(self, shards: Iterator[Shard]) -> Iterator[Finished]:
-        pending: dict[Future[list[SpansOrError]], Shard] = {}
+        pending: dict[Future[list[FoundOrError]], Shard] = {}
         attempts: dict[int, int] = {}
         lost: list[Shard] = []
         while True:
@@ -138,7 +138,7 @@ class LocalEngine:
                     continue
                 yield shard, results
 
-    def _submit(self, shard: Shard) -> Future[list[SpansOrError]]:
+    def _submit(self, shard: Shard) -> Future[list[FoundOrError]]:
         assert self._pool is not None
         try:
             return self._pool.submit(_analyze, shard.documents)

@@ -23,9 +23,8 @@ from unspin.batch.manifest import (
     list_inputs,
 )
 from unspin.batch.table import remove_partial_files, write_shard
-from unspin.batch.work import DEFAULT_SHARD_SIZE, Shard, SpansOrError, iter_shards
+from unspin.batch.work import DEFAULT_SHARD_SIZE, FoundOrError, Shard, iter_shards
 from unspin.formats.documents import estimate_records
-from unspin.language import detect_language
 from unspin.schema import Analysis, ModelInfo
 
 Progress = Callable[[int], None]
@@ -117,16 +116,15 @@ def _shard_size(inputs: Sequence[Path], workers: int) -> int:
     return max(1, min(DEFAULT_SHARD_SIZE, -(-records // (SHARDS_PER_WORKER * 2 * workers))))
 
 
-def _write(outdir: Path, shard: Shard, results: list[SpansOrError], info: ModelInfo) -> ShardEntry:
+def _write(outdir: Path, shard: Shard, results: list[FoundOrError], info: ModelInfo) -> ShardEntry:
     rows: list[tuple[int, Analysis]] = []
     bad = list(shard.bad)
     for position, document, result in zip(shard.positions, shard.documents, results, strict=True):
         if isinstance(result, str):
             bad.append(BadRecord(position, f"document {document.id}", result))
         else:
-            rows.append(
-                (position, Analysis(document, result, info, detect_language(document.text)))
-            )
+            spans, language = result
+            rows.append((position, Analysis(document, spans, info, language)))
     write_shard(outdir, shard.index, rows)
     bad.sort(key=lambda record: record.position)
     return ShardEntry(shard.records, len(rows), sum(len(a.spans) for _, a in rows), bad)

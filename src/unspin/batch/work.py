@@ -15,12 +15,15 @@ from pathlib import Path
 from unspin.batch.manifest import BadRecord
 from unspin.formats.documents import iter_documents
 from unspin.formats.errors import FormatError
+from unspin.language import LanguageGuess
 from unspin.schema import Document, ModelInfo, Span
 
 DEFAULT_SHARD_SIZE = 1000
 
-SpansOrError = list[Span] | str
-"""A document's spans, or why it could not be analysed."""
+Found = tuple[list[Span], LanguageGuess | None]
+"""What the model found in a document: its spans, and the language detected in it."""
+FoundOrError = Found | str
+"""What was found in a document, or why it could not be analysed."""
 
 
 @dataclass
@@ -83,25 +86,26 @@ class ShardWorker:
         """The model this worker analyses with."""
         return self.analyzer.info
 
-    def analyze(self, documents: list[Document]) -> list[SpansOrError]:
-        """The spans of each document, as ``unspin analyze`` finds them, or why there are none.
+    def analyze(self, documents: list[Document]) -> list[FoundOrError]:
+        """What ``unspin analyze`` finds in each document, or why it could not be analysed.
 
         A document the model fails on (too long, say) fails the whole batch call, so then each
         document is analysed on its own and only the failing ones are reported.
         """
         try:
             analyses = self.analyzer.analyze_batch(documents, threshold=self.threshold)
-            return [analysis.spans for analysis in analyses]
+            return [(analysis.spans, analysis.language) for analysis in analyses]
         except Exception:  # noqa: S110 - retried one by one just below, where it is reported
             pass
-        results: list[SpansOrError] = []
+        results: list[FoundOrError] = []
         for document in documents:
             try:
-                results.append(self.analyzer.analyze(document, threshold=self.threshold).spans)
+                analysis = self.analyzer.analyze(document, threshold=self.threshold)
+                results.append((analysis.spans, analysis.language))
             except Exception as error:
                 message = " ".join(str(error).split()) or type(error).__name__
                 results.append(f"not analysed: {message}")
         return results
 
 
-__all__ = ["DEFAULT_SHARD_SIZE", "Shard", "ShardWorker", "SpansOrError", "iter_shards"]
+__all__ = ["DEFAULT_SHARD_SIZE", "Found", "FoundOrError", "Shard", "ShardWorker", "iter_shards"]

@@ -2,8 +2,8 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/batch.py --articles ../shared/data/ptc/train/train-articles \\
-        --docs 2000
+    scripts/with-postgres.sh .venv/bin/python benchmarks/batch.py \\
+        --articles ../shared/data/ptc/train/train-articles --docs 1500 --load-docs 20000
 
 Documents are ``--sentences`` random PTC sentences each (as in ``ingest_corpus.py``), in one
 JSONL file. In one sitting it measures:
@@ -17,6 +17,10 @@ JSONL file. In one sitting it measures:
    shard), and documents per CPU-second of the whole process tree (driver, workers and Ray's
    own daemons; Linux ``/proc``), a figure a busy machine hardly moves;
 3. the size of the Parquet output per 1,000 documents;
+4. with ``--load-docs N``, the bulk load (``unspin ingest OUTDIR``) of N analyses with seeded
+   random spans (no model run, so the figure is the store's own) into SQLite and, with
+   ``--postgres URL`` or ``$UNSPIN_TEST_POSTGRES_URL``, PostgreSQL: rows stored (texts,
+   documents, analyses, spans) per second, and the time of a second load (nothing new).
 
 Prints markdown tables to paste into docs/benchmarks.md.
 """
@@ -32,14 +36,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ingest_corpus import make_documents
+from ingest_corpus import SyntheticAnalyzer, make_documents, reset
 
 from unspin.batch import Engine, LocalEngine, run_batch
 from unspin.batch.engines import Finished
-from unspin.batch.manifest import ANALYSES_DIR, SPANS_DIR
+from unspin.batch.manifest import ANALYSES_DIR, SPANS_DIR, Manifest, ShardEntry
 from unspin.batch.table import read_shard, write_shard
 from unspin.batch.work import Shard, iter_shards
+from unspin.cli.batch import load_batches
 from unspin.schema import ModelInfo
+from unspin.storage.db import open_engine
 
 SHARD_SIZE = 50
 
@@ -138,6 +144,44 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*.parquet"))
 
 
+def write_synthetic_output(articles: Path, docs: int, folder: Path) -> None:
+    """A batch output folder of ``docs`` analyses with seeded random spans (no model run)."""
+    source = folder.parent / "synthetic.jsonl"
+    make_documents(articles, docs, 3, seed=11, out=source)
+    analyzer = SyntheticAnalyzer()
+    manifest = Manifest(analyzer.info, None, 1000, [])
+    for shard in iter_shards([source], 1000, set()):
+        analyses = analyzer.analyze_batch(shard.documents)
+        write_shard(folder, shard.index, list(zip(shard.positions, analyses, strict=True)))
+        spans = sum(len(a.spans) for a in analyses)
+        manifest.shards[shard.index] = ShardEntry(shard.records, len(analyses), spans)
+    manifest.complete = True
+    manifest.save(folder)
+
+
+def bulk_load(folder: Path, urls: dict[str, str]) -> None:
+    """Load ``folder`` into each database (emptied first): rows/s, and a second load's time."""
+    print("\n| database | analyses | rows stored | load (s) | analyses/s | rows/s | again (s) |")
+    print("|---|---|---|---|---|---|---|")
+    for name, url in urls.items():
+        reset(url)
+        database = open_engine(url)
+        started = time.perf_counter()
+        summary = load_batches([folder], database)
+        seconds = time.perf_counter() - started
+        stored = summary.stored
+        rows = stored.texts + stored.documents + stored.analyses + stored.spans
+        started = time.perf_counter()
+        again = load_batches([folder], database)
+        again_s = time.perf_counter() - started
+        assert again.stored.documents == 0 and again.stored.analyses == 0
+        database.dispose()
+        print(
+            f"| {name} | {summary.rows:,} | {rows:,} | {seconds:.1f} | "
+            f"{summary.rows / seconds:,.0f} | {rows / seconds:,.0f} | {again_s:.1f} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=Path, required=True)
@@ -145,7 +189,26 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=2, help="Runs of each setting (best).")
     parser.add_argument("--no-ray", action="store_true", help="Only the local engine.")
+    parser.add_argument(
+        "--load-docs", type=int, default=0, help="Bulk-load this many synthetic analyses."
+    )
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("UNSPIN_TEST_POSTGRES_URL"),
+        help="PostgreSQL URL for the bulk load (default: $UNSPIN_TEST_POSTGRES_URL).",
+    )
+    parser.add_argument("--skip-engines", action="store_true", help="Only the bulk load.")
     args = parser.parse_args()
+    if args.load_docs:
+        work = Path(tempfile.mkdtemp(prefix="unspin-load-bench-"))
+        write_synthetic_output(args.articles, args.load_docs, work / "out")
+        urls = {"SQLite": f"sqlite:///{work / 'bench.db'}"}
+        if args.postgres:
+            urls["PostgreSQL"] = args.postgres
+        bulk_load(work / "out", urls)
+        shutil.rmtree(work)
+    if args.skip_engines:
+        return
 
     work = Path(tempfile.mkdtemp(prefix="unspin-batch-bench-"))
     inputs = work / "docs.jsonl"

@@ -34,9 +34,12 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from unspin.schema import Analysis, Document, ModelInfo, Span
+from unspin.storage.browse import examples
 from unspin.storage.db import is_postgres, open_engine
+from unspin.storage.filters import Filters
 from unspin.storage.ingest import BatchAnalyzer, content_hash, ingest
-from unspin.storage.stats import Filters, examples, search, stats
+from unspin.storage.search import search
+from unspin.storage.stats import stats
 from unspin.taxonomy import PTC_TECHNIQUES
 
 SOURCES = ("Daily Bugle", "Planet", "Sentinel", "Courier", "Clarion", "Herald", "Tribune", "Wire")

@@ -98,7 +98,7 @@ class Manifest:
             )
         if self.threshold != other.threshold:
             raise ManifestMismatchError(
-                f"{outdir} was written with threshold {_threshold(self.threshold)}, not "
+                f"{outdir} was written with {_threshold(self.threshold)}, not "
                 f"{_threshold(other.threshold)}; use the same --threshold or another folder"
             )
         if self.shard_size != other.shard_size:
@@ -195,7 +195,7 @@ def _model(model: ModelInfo) -> str:
 
 
 def _threshold(value: float | None) -> str:
-    return "the model's own" if value is None else str(value)
+    return "the model's own threshold" if value is None else f"threshold {value}"
 
 
 def _now() -> str:

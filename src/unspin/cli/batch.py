@@ -118,7 +118,7 @@ def batch(
         summary = run_batch(
             list(inputs), outdir, runner, shard_size=shard_size, on_progress=advance
         )
-    click.echo(describe_summary(summary, outdir))
+    click.echo(describe_summary(summary, outdir), err=True)
 
 
 def describe_summary(summary: BatchSummary, outdir: Path) -> str:

@@ -202,7 +202,7 @@ def test_a_text_in_a_language_the_model_does_not_read_is_flagged(analyzer: Analy
 
 def test_an_analysis_stops_at_its_next_model_call_once_asked() -> None:
     analyzer = Analyzer(threads=1)
-    real = analyzer._session
+    real = analyzer.runner
     stop = threading.Event()
     calls = 0
 
@@ -214,9 +214,56 @@ def test_an_analysis_stops_at_its_next_model_call_once_asked() -> None:
                 stop.set()
             return real.run(names, feeds)
 
-    analyzer._session = Counting()
+    analyzer.runner = Counting()
     text = (Path(__file__).resolve().parents[2] / "src/unspin/examples/op-ed.txt").read_text()
     with stop_when(stop), pytest.raises(AnalysisCancelled):
         analyzer.analyze(text * 20)  # about 20 windows
     assert calls == 3
     assert analyzer.analyze("A disastrous plan.").document.text == "A disastrous plan."
+
+
+OP_ED = (Path(__file__).parents[2] / "src/unspin/examples/op-ed.txt").read_text(encoding="utf-8")
+
+
+def test_a_threshold_only_keeps_or_drops_spans_and_never_rescores(analyzer: Analyzer) -> None:
+    candidates = analyzer.analyze(OP_ED, threshold=analyzer.floor)
+    assert any(s.score < 0.5 for s in candidates.spans), "the floor shows less certain spans"
+    for threshold in (0.2, 0.3, 0.45, 0.5, 0.6, 0.8, 0.9):
+        direct = analyzer.analyze(OP_ED, threshold=threshold)
+        assert direct.spans == candidates.above(threshold).spans
+        assert Analyzer(threshold=threshold).analyze(OP_ED).spans == direct.spans
+    assert analyzer.analyze(OP_ED, threshold=0.0).spans == candidates.spans
+
+
+def test_thresholds_and_spans_outside_their_range_are_refused(analyzer: Analyzer) -> None:
+    for bad in (1.5, -0.1, float("nan")):
+        with pytest.raises(ValueError, match="threshold must"):
+            Analyzer(threshold=bad)
+        with pytest.raises(ValueError, match="threshold must"):
+            analyzer.analyze("Shameful liars.", threshold=bad)
+    with pytest.raises(SchemaError, match=r"span \[0, 100\) is not a non-empty range"):
+        analyzer.classify_spans("short", [(0, 100)])
+    with pytest.raises(SchemaError, match=r"span \[3, 3\)"):
+        analyzer.classify_spans("short", [(3, 3)])
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t "])
+def test_blank_text_is_refused_as_by_the_cli_and_api(analyzer: Analyzer, text: str) -> None:
+    with pytest.raises(SchemaError, match="text is empty"):
+        analyzer.analyze(text)
+    with pytest.raises(SchemaError, match="text is empty"):
+        analyze(text)
+
+
+def test_a_passage_gets_the_same_spans_wherever_a_long_text_holds_it(analyzer: Analyzer) -> None:
+    passage = OP_ED
+    copies = 7
+    text = "\n\n".join([passage] * copies)
+    spans = analyzer.analyze(text).spans
+    found = []
+    for copy in range(copies):
+        offset = copy * (len(passage) + 2)
+        inside = [s for s in spans if offset <= s.start < offset + len(passage)]
+        found.append({(s.start - offset, s.end - offset, s.technique, s.score) for s in inside})
+    assert found[1], "the passage has spans"
+    assert all(spans_of_copy == found[1] for spans_of_copy in found[1:-1])

@@ -1,13 +1,22 @@
-"""Turn per-token technique probabilities into character spans."""
+"""Span decoding: from a text's token outputs to its technique spans.
+
+:func:`decode_spans` is the whole path; the helpers below it turn probabilities into token runs
+and token runs into whole-word character ranges.
+"""
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
+from unspin.inference.model_folder import Decoding
+from unspin.inference.span_classifier import SpanClassifier
+from unspin.inference.token_outputs import TokenOutputs
 from unspin.inference.windows import TokenizedText
+from unspin.schema import Span, in_reading_order
 
 _EPS = 1e-6
 _LEADING_PUNCTUATION = frozenset(",.;:)]}")
@@ -23,6 +32,131 @@ _CONNECTING_WORD_LIST = """
 """
 _CONNECTING_WORDS = frozenset(_CONNECTING_WORD_LIST.split())
 _MAX_COMPLETION_WORDS = 3
+
+
+OPERATING_POINT = 0.5
+"""The calibrated score at which each technique's tuned operating point lies."""
+CANDIDATE_FLOOR = 0.2
+"""The lowest score of a candidate span: thresholds below it show the spans it shows."""
+
+
+def decode_spans(
+    text: str,
+    out: TokenOutputs,
+    channels: Sequence[str],
+    classifier: SpanClassifier,
+    decoding: Decoding,
+    floor: float = CANDIDATE_FLOOR,
+) -> list[Span]:
+    """Every technique span of ``text`` scored at least ``floor``, in reading order.
+
+    The spans do not depend on any threshold: a caller keeps those scored at least its own.
+    Each detected stretch (:func:`detect_ranges`) is named by the span classifier; a runner-up
+    technique with probability of at least ``decoding.second_label`` is a span too, scored in
+    proportion. Runs where one technique's own channel is confident and no span names it there
+    are added (``decoding.technique_threshold``).
+    """
+    breaks = line_breaks(text, out.tokens)
+    found = detect_ranges(text, out, decoding, floor, breaks)
+    positions = [(start, end) for start, end, _ in found]
+    ranked = classifier.probabilities(text, out, positions, decoding.technique_bias)
+    techniques = classifier.techniques
+    spans = []
+    for (start, end, confidence), row in zip(found, ranked, strict=True):
+        order = np.argsort(-row)
+        top = float(row[order[0]])
+        spans.append(Span(start, end, techniques[order[0]], round(confidence, 4)))
+        for index in order[1:]:
+            if row[index] < decoding.second_label:
+                break
+            spans.append(
+                Span(start, end, techniques[index], round(confidence * float(row[index]) / top, 4))
+            )
+    if decoding.technique_threshold < 1.0:
+        spans += _own_channel_spans(text, out, channels, techniques, decoding, breaks, spans)
+    return in_reading_order([s for s in spans if s.score >= floor])
+
+
+def detect_ranges(
+    text: str,
+    out: TokenOutputs,
+    decoding: Decoding,
+    floor: float = CANDIDATE_FLOOR,
+    breaks: np.ndarray | None = None,
+) -> list[tuple[int, int, float]]:
+    """``(start, end, confidence)`` of the stretches that use some technique, in text order.
+
+    Stretches are found at the operating point (hysteresis ``extend_margin``, gaps of
+    ``max_gap`` tokens bridged); then, with those tokens set aside, stretches down to ``floor``
+    are added with their lower confidence. Function words alone are never a stretch.
+    """
+    breaks = line_breaks(text, out.tokens) if breaks is None else breaks
+    tuned = np.full(1, decoding.span_threshold, np.float32)
+    scores = calibrate(span_evidence(out.probabilities), tuned)
+
+    def stretches(evidence: np.ndarray, core: float) -> list[tuple[int, int, float]]:
+        extend = shift_threshold(core, decoding.extend_margin)
+        return _scored_ranges(text, out, evidence, core, extend, decoding.max_gap, breaks)
+
+    found = stretches(scores, OPERATING_POINT)
+    if floor < OPERATING_POINT:
+        rest = scores.copy()
+        offsets = out.tokens.offsets
+        for start, end, _ in found:
+            rest[(offsets[:, 0] < end) & (offsets[:, 1] > start)] = 0.0
+        found += [
+            (start, end, score)
+            for start, end, score in stretches(rest, floor)
+            if score < OPERATING_POINT and not any(a < end and start < b for a, b, _ in found)
+        ]
+    return sorted(found)
+
+
+def _own_channel_spans(
+    text: str,
+    out: TokenOutputs,
+    channels: Sequence[str],
+    techniques: Sequence[str],
+    decoding: Decoding,
+    breaks: np.ndarray,
+    named: list[Span],
+) -> list[Span]:
+    """Runs where one technique's own channel is confident, unless a span already names it.
+
+    These catch short techniques (a loaded word) inside a longer span named otherwise.
+    """
+    tuned = np.full(1, decoding.technique_threshold, np.float32)
+    core = OPERATING_POINT
+    extra = []
+    for technique in techniques:
+        scores = calibrate(out.probabilities[:, channels.index(technique)], tuned)
+        for start, end, score in _scored_ranges(text, out, scores, core, core, 0, breaks):
+            covered = any(
+                s.technique == technique and s.start < end and start < s.end for s in named
+            )
+            if not covered:
+                extra.append(Span(start, end, technique, round(score, 4)))
+    return extra
+
+
+def _scored_ranges(
+    text: str,
+    out: TokenOutputs,
+    scores: np.ndarray,
+    core: float,
+    extend: float,
+    max_gap: int,
+    breaks: np.ndarray,
+) -> list[tuple[int, int, float]]:
+    """``(start, end, peak score)`` of the runs of ``scores`` (see ``span_runs``), as whole
+    words, leaving out stretches of function words alone."""
+    ranges = []
+    for first, stop in span_runs(scores, core, extend, max_gap, breaks):
+        start, end = char_range(text, out.tokens, first, stop - 1)
+        if start < end and has_content(text[start:end]):
+            start, end = complete_phrase(text, start, end)
+            ranges.append((start, end, float(np.clip(scores[first:stop].max(), 0.0, 1.0))))
+    return ranges
 
 
 def calibrate(probabilities: np.ndarray, thresholds: np.ndarray) -> np.ndarray:

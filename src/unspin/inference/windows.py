@@ -5,6 +5,7 @@ Training and inference share this code, so a model always sees text cut the way 
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,10 +26,20 @@ class TokenizedText:
 
 @dataclass(frozen=True)
 class Window:
-    """Tokens ``[start, end)`` of a text, fed to the model between [CLS] and [SEP]."""
+    """Tokens ``[start, end)`` of a text, fed to the model between [CLS] and [SEP].
+
+    ``core``: the tokens whose outputs are taken from this window (``None``: all of them); the
+    rest is context.
+    """
 
     start: int
     end: int
+    core: tuple[int, int] | None = None
+
+    @property
+    def owned(self) -> tuple[int, int]:
+        """The ``(start, end)`` tokens whose outputs come from this window."""
+        return self.core or (self.start, self.end)
 
 
 class TextEncoder:
@@ -82,6 +93,91 @@ def plan_windows(n_tokens: int, size: int, stride: int) -> list[Window]:
         if end == n_tokens:
             return windows
         start += stride
+
+
+_CLOSERS = "\"'”’)]"
+LANDMARK_EVERY = 6
+"""One sentence or paragraph in this many, chosen by its text, starts a window core."""
+
+
+def plan_aligned_windows(
+    text: str, tokens: TokenizedText, size: int, margin: int = 0
+) -> list[Window]:
+    """Windows whose cores tile the text without overlap, cut where the text's content says.
+
+    A core never runs past a *landmark*: a sentence or paragraph whose text hashes to a multiple
+    of ``LANDMARK_EVERY`` (content-defined chunking, as in rsync). Between landmarks, cores hold
+    whole paragraphs, as many as fit in ``size - 2 * margin`` tokens; a paragraph too long for
+    that is cut after a sentence, and only a sentence too long as well is cut mid-way.
+    ``margin`` tokens of context on each side (where the text has them) are read with it. So
+    the same passage is cut the same way wherever it appears, in whatever text: its analysis
+    does not depend on where a window boundary happens to fall. A text that fits in one
+    window is read whole.
+    """
+    n = len(tokens)
+    if size <= 2 * margin or margin < 0:
+        raise ValueError(f"need 0 <= 2 * margin < size, got size={size}, margin={margin}")
+    if n <= size:
+        return [Window(0, n)] if n else []
+    paragraph, sentence = token_boundaries(text, tokens)
+    landmark = _landmarks(text, tokens, paragraph | sentence)
+    room = size - 2 * margin
+    windows = []
+    start = 0
+    while start < n:
+        limit = min(start + room, n)
+        stop = limit
+        following = np.flatnonzero(landmark[start + 1 : limit + 1])
+        if following.size:
+            stop = start + 1 + int(following[0])
+        elif limit < n:
+            stop = (
+                _last_boundary(paragraph, start, limit)
+                or _last_boundary(sentence, start, limit)
+                or limit
+            )
+        windows.append(Window(max(0, start - margin), min(n, stop + margin), (start, stop)))
+        start = stop
+    return windows
+
+
+def token_boundaries(text: str, tokens: TokenizedText) -> tuple[np.ndarray, np.ndarray]:
+    """For each token, whether a paragraph (after a line break) or a sentence starts with it.
+
+    A sentence starts after whitespace that follows ``.``, ``!`` or ``?`` (closing quotes or
+    brackets may come between).
+    """
+    offsets = tokens.offsets
+    paragraph = np.zeros(len(offsets), bool)
+    sentence = np.zeros(len(offsets), bool)
+    for i in range(1, len(offsets)):
+        gap = text[offsets[i - 1, 1] : offsets[i, 0]]
+        if not gap or not gap.isspace():
+            continue
+        if "\n" in gap:
+            paragraph[i] = True
+            continue
+        before = text[max(0, offsets[i - 1, 1] - 3) : offsets[i - 1, 1]].rstrip(_CLOSERS)
+        sentence[i] = before.endswith((".", "!", "?"))
+    return paragraph, sentence
+
+
+def _landmarks(text: str, tokens: TokenizedText, starts: np.ndarray) -> np.ndarray:
+    """For each token, whether a unit (sentence or paragraph) starts there whose text hashes
+    to a multiple of ``LANDMARK_EVERY``; CRC-32 is the same on every machine and run."""
+    marks = np.zeros(len(starts), bool)
+    firsts = np.flatnonzero(starts)
+    ends = [int(tokens.offsets[i, 0]) for i in firsts[1:]] + [len(text)] * bool(firsts.size)
+    for first, end in zip(firsts, ends, strict=True):
+        unit = text[int(tokens.offsets[first, 0]) : end].strip()
+        marks[first] = zlib.crc32(unit.encode("utf-8", "surrogatepass")) % LANDMARK_EVERY == 0
+    return marks
+
+
+def _last_boundary(marks: np.ndarray, start: int, limit: int) -> int | None:
+    """The last token in ``(start, limit]`` that starts a unit, if any."""
+    found = np.flatnonzero(marks[start + 1 : limit + 1])
+    return int(start + 1 + found[-1]) if found.size else None
 
 
 def pad_batch(rows: list[np.ndarray], pad_id: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,8 +1,8 @@
 """Regenerate the outputs of ``unspin analyze`` shown in README.md from the current code and model.
 
 A README ``text`` block whose first line is ``$ unspin analyze ...`` (or ``$ echo "..." |
-unspin analyze -``), or that follows the line "`make run` prints:", holds that command's real
-output:
+unspin analyze -``) on inputs the repository has, or that follows the line "`make run` prints:",
+holds that command's real output:
     python scripts/readme_outputs.py            # print the commands and whether they are current
     python scripts/readme_outputs.py --write    # rewrite the blocks in README.md
     python scripts/readme_outputs.py --check    # exit 1 if a block differs (a test runs this)
@@ -36,14 +36,21 @@ class Block:
     shows_command: bool
 
 
+def runnable(command: str) -> bool:
+    """Whether every file ``command`` reads is in the repository (stdin always is)."""
+    words = shlex.split(command.split(" | ", 1)[-1])
+    files = [w for w in words[2:] if "/" in w or w.endswith((".txt", ".jsonl", ".html", ".pdf"))]
+    return all((ROOT / name).is_file() for name in files)
+
+
 def blocks(readme: str) -> list[Block]:
-    """The README blocks that hold ``unspin analyze`` output."""
+    """The README blocks that hold ``unspin analyze`` output of inputs the repository has."""
     found = []
     for match in _BLOCK.finditer(readme):
         body = match.group(1)
         first = body.split("\n", 1)[0]
         before = readme[: match.start()].rstrip("\n").rsplit("\n", 1)[-1]
-        if first.startswith("$ ") and "unspin analyze" in first:
+        if first.startswith("$ ") and "unspin analyze" in first and runnable(first[2:]):
             found.append(Block(match.start(1), match.end(1), first[2:], True))
         elif before.strip() == MAKE_RUN:
             found.append(Block(match.start(1), match.end(1), MAKE_RUN_COMMAND, False))

@@ -101,9 +101,7 @@ def main() -> None:
         raw_worker(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--articles", type=Path, default=REPO.parent / "shared/data/ptc/train/train-articles"
-    )
+    parser.add_argument("--articles", type=Path, required=True, help="PTC article folder")
     parser.add_argument("--limit", type=int, default=75, help="articles to use (default 75)")
     parser.add_argument("--model", default=None, help="model folder (default: the shipped one)")
     parser.add_argument("--repeats", type=int, default=2, help="raw passes; the best counts")

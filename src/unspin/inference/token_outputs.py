@@ -31,6 +31,11 @@ def onnx_session(path: Path) -> Runner:
     # beats splitting each small matrix product across threads.
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
+    # On x86 CPUs without VNNI, onnxruntime's fast u8s8 int8 kernel adds pairs of products in
+    # 16 bits, which saturate: the same model then gives other logits (up to 1.4 apart) than
+    # on a VNNI CPU, whose kernel is exact. This asks for the exact u8u8 kernel there; VNNI
+    # CPUs keep their own, so the outputs are the same everywhere (docs/benchmarks.md).
+    options.add_session_config_entry("session.x64quantprecision", "1")
     session: Runner = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     return session
 

@@ -23,6 +23,7 @@ MAKE_RUN = "`make run` prints:"
 MAKE_RUN_COMMAND = "unspin analyze src/unspin/examples/op-ed.txt"
 COLUMNS = "80"
 _BLOCK = re.compile(r"```text\n(.*?)```\n", re.DOTALL)
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _ECHO = re.compile(r'^echo "([^"]*)" \| (unspin analyze .*)$')
 
 
@@ -69,10 +70,12 @@ def run(command: str) -> str:
         stdin, command = echoed.group(1) + "\n", echoed.group(2)
     words = shlex.split(command)
     assert words[0] == "unspin", command
-    result = CliRunner().invoke(main, words[1:], input=stdin, env={"COLUMNS": COLUMNS})
+    # As a terminal shows it (the colours taken out): piped output marks spans differently.
+    env = {"COLUMNS": COLUMNS, "FORCE_COLOR": "1", "NO_COLOR": None}
+    result = CliRunner().invoke(main, words[1:], input=stdin, env=env)
     if result.exit_code != 0:
         raise RuntimeError(f"{command!r} failed ({result.exit_code}): {result.output}")
-    return result.stdout
+    return _ANSI.sub("", result.stdout)
 
 
 def regenerate(readme: str) -> tuple[str, list[str]]:

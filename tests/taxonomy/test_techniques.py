@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,36 @@ def test_a_near_miss_suggests_the_technique_and_reads_cleanly() -> None:
         == "unknown technique 'apeal to fear' (did you mean 'Appeal_to_fear-prejudice'?)"
     )
     assert all(get_technique(target) for target in ALIASES.values())
+
+
+def _luminance(color: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _hue(color: str) -> float:
+    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return colorsys.rgb_to_hls(r, g, b)[0] * 360
+
+
+def test_every_colour_reads_on_the_card_and_in_a_dark_terminal() -> None:
+    for technique in TECHNIQUES:
+        assert _contrast(technique.color, "#ffffff") >= 3, technique.name
+        assert _contrast(technique.color, "#000000") >= 3, technique.name
+    assert len({t.color for t in TECHNIQUES}) == len(TECHNIQUES)
+
+
+def test_no_two_techniques_are_a_red_green_pair() -> None:
+    hues = [_hue(t.color) for t in TECHNIQUES]
+    reds = [h for h in hues if h >= 330 or h <= 30]
+    greens = [h for h in hues if 60 <= h <= 170]
+    assert reds and not greens

@@ -6,6 +6,7 @@ Set ``UNSPIN_SCREENSHOT=1`` to also save ``docs/screenshot-analysis.png`` (with 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 import uvicorn
 
+from unspin.schema import Analysis
 from unspin.web import WebSettings, create_app
 
 from .conftest import EXAMPLE, HOSTILE, MODEL_DIR, FakeAnalyzer
@@ -156,6 +158,114 @@ def test_paste_analyse_hover_filter_slide(browser: Any, base_url: str) -> None:
     page.close()
 
 
+def test_paste_counter_and_a_clear_message_before_sending(browser: Any, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{base_url}/")
+    counter = page.locator("#text-count")
+    page.fill("#text", "a\nb\nc")
+    assert counter.inner_text() == "5 of 20,000 characters"  # a line break counts once
+    page.fill("#text", "x" * 20_001)
+    assert "over the limit of 20,000 by 1" in counter.inner_text()
+    page.click("text=Analyse text")
+    assert page.url == f"{base_url}/", "an over-long text is not sent"
+    assert page.locator("#text").get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.id") == "text"
+    page.fill("#text", "A true patriot says no.")
+    # The state right after submitting, read before the analysis page replaces this one.
+    busy = page.evaluate(
+        """() => {
+            const form = document.querySelector("form.paste");
+            form.requestSubmit();
+            const button = form.querySelector("button[type=submit]");
+            return [button.disabled, button.textContent, !document.querySelector(".busy").hidden];
+        }"""
+    )
+    assert busy == [True, "Analysing…", True]
+    page.wait_for_selector(".text .seg")
+    page.close()
+
+
+def _contrast(rgb_a: list[float], rgb_b: list[float]) -> float:
+    def luminance(rgb: list[float]) -> float:
+        def channel(value: float) -> float:
+            c = value / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(v) for v in rgb[:3])
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(rgb_a), luminance(rgb_b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+RGB = "c => getComputedStyle(c).{}.match(/[\\d.]+/g).map(Number)"
+
+
+def test_span_list_keyboard_and_palette(browser: Any, base_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base_url}/?example=1")
+    page.click("text=Analyse text")
+    page.wait_for_selector(".text .seg")
+
+    # One tab stop for the whole text; the arrow keys move between the passages shown.
+    assert page.locator(".text [tabindex='0']").count() == 1
+    stops = page.locator(".text .seg:not(.none)")
+    page.locator("input.threshold").focus()
+    page.keyboard.press("Tab")  # the download button
+    page.keyboard.press("Tab")  # the first chip
+    chips = page.locator(".chip").count()
+    for _ in range(chips):
+        page.keyboard.press("Tab")
+    active = "document.activeElement"
+    assert page.evaluate(f"{active}.classList.contains('seg')")
+    first = page.evaluate(f"{active}.getAttribute('data-spans')")
+    assert first == stops.first.get_attribute("data-spans")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(f"{active}.getAttribute('data-spans')") == stops.nth(1).get_attribute(
+        "data-spans"
+    )
+    page.keyboard.press("End")
+    assert page.evaluate(f"{active}.getAttribute('data-spans')") == stops.last.get_attribute(
+        "data-spans"
+    )
+    assert page.locator(".text [tabindex='0']").count() == 1
+    page.keyboard.press("Tab")  # out of the text in one step
+    assert not page.evaluate(f"{active}.closest('.text')")
+
+    # The span list: the spans shown, sortable by score, each linked to its place.
+    rows = page.locator("table.spans tbody tr:not([hidden])")
+    assert rows.count() == page.locator(".hl:not(.off)").evaluate_all(
+        "els => new Set(els.map(e => e.dataset.i)).size"
+    )
+    page.click("button.sort[data-sort=score]")
+    scores = [float(x) for x in rows.locator("td.score").all_inner_texts()]
+    assert scores == sorted(scores, reverse=True)
+    row = rows.nth(2)
+    index = row.get_attribute("data-i")
+    row.locator("a").click()
+    assert index in page.evaluate(f"{active}.getAttribute('data-spans')").split()
+
+    # Every underline has at least 3:1 contrast on the card.
+    card = page.locator(".text").evaluate(RGB.format("backgroundColor"))
+    lines = page.locator(".hl:not(.off)").evaluate_all(
+        "els => els.map(" + RGB.format("borderBottomColor") + ")"
+    )
+    assert lines and min(_contrast(line, card) for line in lines) >= 3
+
+    # The download is the whole analysis, with the view's settings.
+    page.click(".chip.t0")  # hide Loaded Language
+    with page.expect_download() as download:
+        page.click("button.download")
+    saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert saved["view"]["hidden_techniques"] == ["Loaded_Language"]
+    assert saved["view"]["threshold"] == 0.5 and saved["view"]["floor"] == 0.2
+    assert any(s["score"] < 0.5 for s in saved["spans"]), "every span down to the floor"
+    shown = saved["view"]["shown_spans"]
+    assert all(saved["spans"][i]["technique"] != "Loaded_Language" for i in shown)
+    assert saved["summary"] == Analysis.from_dict(saved).summary().to_dict()
+    page.close()
+
+
 def test_phone_width_has_no_sideways_scroll(browser: Any, base_url: str) -> None:
     page = browser.new_page(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     page.goto(f"{base_url}/?example=1")
@@ -180,7 +290,7 @@ def test_api_docs_work_offline(browser: Any, base_url: str) -> None:
     )
     page.goto(f"{base_url}/docs")
     page.wait_for_selector(".opblock")
-    page.locator(".opblock-summary", has_text="/api/techniques").click()
+    page.locator('.opblock-summary-path[data-path="/api/techniques"]').click()
     page.click("text=Try it out")
     page.click("text=Execute")
     page.wait_for_selector(".live-responses-table .response-col_status")

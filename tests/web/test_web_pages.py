@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pdf_files import encrypt_pdf, make_pdf
+from unspin.taxonomy import TECHNIQUES
 from unspin.web import create_app
 
 from .conftest import EXAMPLE, HOSTILE, FakeAnalyzer
@@ -165,3 +166,37 @@ def test_a_language_the_model_does_not_read_is_named_on_the_page(client: TestCli
     assert 'class="warning" role="alert"' in html and "appears to be in Arabic" in html
     assert "in a language the model does not read" in html
     assert "appears to be in" not in client.post("/analyze", data={"text": EXAMPLE}).text
+
+
+def test_pasted_line_breaks_count_as_one_character(client: TestClient) -> None:
+    lines = ["A true patriot says no." + "x" * 76] * 20  # 100 characters a line with its break
+    text = "\n".join(lines)
+    assert len(text) == 1_999
+    response = client.post("/analyze", data={"text": text.replace("\n", "\r\n")})
+    assert response.status_code == 200, "2,018 characters as sent, 1,999 once CRLF is one"
+    data = re.search(r'class="analysis-data">(.*?)</script>', response.text, re.S)
+    assert data and "\r" not in json.loads(data.group(1))["analysis"]["document"]["text"]
+
+
+def test_the_form_counts_characters_instead_of_cutting_the_paste(client: TestClient) -> None:
+    html = client.get("/").text
+    assert "maxlength" not in html
+    assert 'data-max-chars="2000"' in html and 'id="text-count" aria-live="polite"' in html
+    assert '<script src="/static/index.js" defer></script>' in html
+    assert client.get("/static/index.js").status_code == 200
+
+
+def test_the_span_list_links_each_span_to_its_place(client: TestClient) -> None:
+    html = client.post("/analyze", data={"text": EXAMPLE}).text
+    targets = re.findall(r'<a href="#(a0-s\d+)">', html)
+    assert targets, "a list of spans"
+    for target in targets:
+        assert f'id="{target}"' in html
+    assert 'data-sort="score"' in html and 'aria-sort="ascending"' in html
+
+
+def test_the_glossary_lists_every_technique(client: TestClient) -> None:
+    page = client.get("/techniques")
+    assert page.status_code == 200
+    assert page.text.count('class="glossary-item') == len(TECHNIQUES)
+    assert "Appeal to Fear or Prejudice" in page.text and 'href="/techniques"' in page.text

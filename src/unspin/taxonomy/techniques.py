@@ -25,6 +25,8 @@ class Technique:
     definition: str
     example: str
     color: str
+    """Its colour: at least 3:1 contrast on white and on black (underlines on the page, text in
+    a terminal), and no green, so no two techniques are a red/green pair."""
     in_ptc: bool = True
 
 
@@ -35,7 +37,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Words or phrases chosen for their emotional charge rather than their content, so that "
         "the reader feels something about a person or event before weighing any facts.",
         "The council's reckless, disastrous scheme will gut our neighbourhood.",
-        "#e6194b",
+        "#b72727",
     ),
     Technique(
         "Name_Calling,Labeling",
@@ -43,7 +45,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Attaching a label to a person or group, a label the audience already fears, hates or "
         "admires, so that the label does the arguing instead of evidence.",
         "Only the usual climate cultists oppose the new motorway.",
-        "#f58231",
+        "#3876e9",
     ),
     Technique(
         "Repetition",
@@ -51,7 +53,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Saying the same message, phrase or claim again and again so that familiarity stands in "
         "for proof and the audience ends up accepting it.",
         "Jobs, jobs, jobs. This plan is about jobs and nothing but jobs.",
-        "#ffe119",
+        "#b21485",
     ),
     Technique(
         "Doubt",
@@ -59,7 +61,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Questioning the credibility of a person, institution or claim without offering "
         "grounds, to make the audience distrust it.",
         "Can we really believe anything this so-called expert tells us?",
-        "#bfef45",
+        "#0c6c67",
     ),
     Technique(
         "Exaggeration,Minimisation",
@@ -67,7 +69,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Making something look far bigger, better or worse than it is, or playing down "
         "something serious so that it seems unimportant.",
         "The new tax is the greatest theft in human history.",
-        "#3cb44b",
+        "#a94ceb",
     ),
     Technique(
         "Appeal_to_fear-prejudice",
@@ -75,7 +77,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Building support for an idea by stoking anxiety or panic about an alternative, or by "
         "playing on the audience's existing prejudices.",
         "If this bill passes, gangs will be roaming your street by Christmas.",
-        "#42d4f4",
+        "#dc4618",
     ),
     Technique(
         "Flag-Waving",
@@ -83,7 +85,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Justifying an idea by appeal to patriotism or to the pride of a group, as if loyalty "
         "to the group settles the question.",
         "Any true patriot will support the new border wall.",
-        "#4363d8",
+        "#364be9",
     ),
     Technique(
         "Causal_Oversimplification",
@@ -91,7 +93,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Assigning a single cause to an outcome that has many, or blaming one party for a "
         "complex problem.",
         "Crime went up the year the mayor took office, so the mayor caused it.",
-        "#911eb4",
+        "#d63f88",
     ),
     Technique(
         "Appeal_to_Authority",
@@ -99,7 +101,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Claiming something is true because an authority or expert says so, without other "
         "evidence, including when the authority is not an expert on the matter.",
         "A famous actor says the vaccine is unsafe, so it must be.",
-        "#f032e6",
+        "#1286a0",
     ),
     Technique(
         "Slogans",
@@ -107,7 +109,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "A brief, catchy phrase, often labelling or stereotyping, that stands in for an "
         "argument and is easy to chant or repeat.",
         "Take back our streets!",
-        "#a9a9a9",
+        "#9b26b5",
     ),
     Technique(
         "Whataboutism,Straw_Men,Red_Herring",
@@ -116,7 +118,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "attacking a distorted version of their position (straw man), or changing the subject "
         "to something irrelevant (red herring).",
         "Why talk about my expenses when the other party wasted billions?",
-        "#800000",
+        "#944e10",
     ),
     Technique(
         "Black-and-White_Fallacy",
@@ -124,7 +126,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Presenting two options as the only possibilities when more exist, or demanding the "
         "audience pick a side with no middle ground.",
         "Either you support this law or you want children to suffer.",
-        "#9a6324",
+        "#786adf",
     ),
     Technique(
         "Thought-terminating_Cliches",
@@ -132,7 +134,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "A stock phrase that discourages further thought or discussion, closing a question "
         "instead of answering it.",
         "It is what it is. Rules are rules.",
-        "#469990",
+        "#bd153f",
     ),
     Technique(
         "Bandwagon,Reductio_ad_hitlerum",
@@ -140,7 +142,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Urging the audience to join in because 'everyone' already does (bandwagon), or to "
         "reject an idea because a hated group supports it (reductio ad hitlerum).",
         "Millions have already switched; don't be the last one left behind.",
-        "#000075",
+        "#206596",
     ),
     Technique(
         "Smears",
@@ -148,7 +150,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "An attempt to damage someone's reputation with negative claims or insinuations, "
         "often unproven, rather than engaging with their arguments.",
         "The senator, known for shady dealings, now lectures us on ethics.",
-        "#e6beff",
+        "#d818ce",
         in_ptc=False,
     ),
     Technique(
@@ -157,7 +159,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Vague, emotionally appealing words tied to values the audience holds dear (freedom, "
         "family, justice) used to win approval without argument.",
         "Our plan stands for freedom, family and the future.",
-        "#fabed4",
+        "#9a7521",
         in_ptc=False,
     ),
     Technique(
@@ -166,7 +168,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Deliberately unclear wording that lets the audience read into it whatever they like, "
         "or that hides a weak argument.",
         "Certain people, in certain places, have been doing certain things.",
-        "#dcbeff",
+        "#7232e8",
         in_ptc=False,
     ),
 )

@@ -22,6 +22,7 @@ from unspin.formats.pdf import PDF_SUFFIXES, pdf_text
 from unspin.formats.text import decode_bytes
 from unspin.render import analysis_view, technique_css
 from unspin.schema import Analysis, Document
+from unspin.taxonomy import techniques_as_json
 from unspin.web.api import check_length, runner_of
 from unspin.web.environment import environment
 from unspin.web.runner import AnalysisTimeout
@@ -71,6 +72,16 @@ async def index(request: Request, example: bool = False) -> HTMLResponse:
     return _form_page(request, text=_example() if example else "")
 
 
+@router.get("/techniques", response_class=HTMLResponse)
+async def glossary(request: Request) -> HTMLResponse:
+    """What each technique means, with an example, its colour and its other names."""
+    context = {
+        "techniques": techniques_as_json(),
+        "corpus_link": request.app.state.db_url is not None,
+    }
+    return templates.TemplateResponse(request, "techniques.html", context)
+
+
 @router.get("/docs", response_class=HTMLResponse)
 async def api_docs(request: Request) -> HTMLResponse:
     """The API's interactive description: Swagger UI, served by this app, nothing from a CDN."""
@@ -97,7 +108,8 @@ async def analyze_page(request: Request) -> HTMLResponse:
         form = await request.form(
             max_files=1, max_fields=8, max_part_size=4 * settings.max_chars + 1024
         )
-        text = _field(form.get("text"))
+        # Browsers send a textarea's line breaks as CRLF: count them as one character each.
+        text = _field(form.get("text")).replace("\r\n", "\n")
         url = _field(form.get("url")).strip()
         upload = form.get("file")
         if isinstance(upload, UploadFile) and upload.filename:

@@ -1,4 +1,5 @@
-/* unspin analysis page: threshold slider, technique filter, tooltips, JSON download.
+/* unspin analysis page: threshold slider, technique filter, tooltips, keyboard moves between
+   passages, a sortable span list, and the JSON download of the whole analysis.
    Reads its data from <script type="application/json" class="analysis-data">; builds every
    piece of text with textContent and never parses markup. */
 (function () {
@@ -21,6 +22,34 @@
     var rows = Array.prototype.slice.call(article.querySelectorAll(".chart tr"));
 
     segments.forEach(function (seg) { seg.removeAttribute("title"); });
+    var listBody = article.querySelector("table.spans tbody");
+    var listRows = listBody ? Array.prototype.slice.call(listBody.rows) : [];
+    var current = null;
+
+    /* One tab stop for the whole text: the current passage has tabindex 0, the others -1,
+       and the arrow keys move between the passages shown. */
+    function stops() {
+      return segments.filter(function (seg) { return !seg.classList.contains("none"); });
+    }
+
+    function rove(target) {
+      if (current && current !== target && !current.classList.contains("none")) {
+        current.setAttribute("tabindex", "-1");
+      }
+      current = target || null;
+      if (current) { current.setAttribute("tabindex", "0"); }
+    }
+
+    function moveFocus(from, key) {
+      var list = stops();
+      if (!list.length) { return; }
+      var at = list.indexOf(from);
+      var next = key === "Home" ? 0 : key === "End" ? list.length - 1
+        : key === "ArrowRight" || key === "ArrowDown" ? Math.min(list.length - 1, at + 1)
+        : Math.max(0, at - 1);
+      rove(list[next]);
+      list[next].focus();
+    }
 
     function shown(i) {
       var s = spans[i];
@@ -38,8 +67,10 @@
       segments.forEach(function (seg) {
         var any = segmentSpans(seg).length > 0;
         seg.classList.toggle("none", !any);
-        if (any) { seg.setAttribute("tabindex", "0"); } else { seg.removeAttribute("tabindex"); }
+        if (any) { seg.setAttribute("tabindex", "-1"); } else { seg.removeAttribute("tabindex"); }
       });
+      rove(current && !current.classList.contains("none") ? current : stops()[0]);
+      listRows.forEach(function (row) { row.hidden = !shown(Number(row.getAttribute("data-i"))); });
       var counts = {};
       var max = 0;
       spans.forEach(function (s, i) {
@@ -164,29 +195,66 @@
       seg.addEventListener("keydown", function (event) {
         if (event.key === "Escape") { hideTip(); }
         if (event.key === "Enter" || event.key === " ") { event.preventDefault(); showTip(seg); }
+        if (["ArrowRight", "ArrowDown", "ArrowLeft", "ArrowUp", "Home", "End"].indexOf(event.key) >= 0) {
+          event.preventDefault();
+          moveFocus(seg, event.key);
+        }
       });
+      seg.addEventListener("focus", function () { rove(seg); });
     });
     document.addEventListener("click", hideTip);
+
+    listRows.forEach(function (row) {
+      var link = row.querySelector("a");
+      link.addEventListener("click", function (event) {
+        var i = Number(row.getAttribute("data-i"));
+        var seg = segments.filter(function (s) {
+          return s.getAttribute("data-spans").split(" ").map(Number).indexOf(i) >= 0;
+        })[0];
+        if (!seg) { return; }
+        event.preventDefault();
+        event.stopPropagation();
+        history.replaceState(null, "", link.getAttribute("href"));
+        rove(seg);
+        seg.focus();
+        seg.scrollIntoView({ block: "center" });
+      });
+    });
+
+    var headers = Array.prototype.slice.call(article.querySelectorAll("table.spans th[aria-sort]"));
+    headers.forEach(function (th) {
+      th.querySelector("button.sort").addEventListener("click", function () {
+        var key = this.getAttribute("data-sort");
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        if (key === "score" && th.getAttribute("aria-sort") === "none") { ascending = false; }
+        var value = function (row) {
+          if (key === "score") { return Number(row.getAttribute("data-score")); }
+          if (key === "technique") { return row.getAttribute("data-technique"); }
+          return Number(row.getAttribute("data-i"));
+        };
+        listRows.sort(function (a, b) {
+          var x = value(a), y = value(b);
+          var order = x < y ? -1 : x > y ? 1 : Number(a.getAttribute("data-i")) - Number(b.getAttribute("data-i"));
+          return ascending ? order : -order;
+        });
+        listRows.forEach(function (row) { listBody.appendChild(row); });
+        headers.forEach(function (other) { other.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      });
+    });
     document.addEventListener("keydown", function (event) { if (event.key === "Escape") { hideTip(); } });
 
     var download = article.querySelector("button.download");
     if (download) {
       download.addEventListener("click", function () {
         var full = data.analysis;
-        var kept = full.spans.filter(function (s, i) { return shown(i); });
-        var counts = {};
-        kept.forEach(function (s) { counts[s.technique] = (counts[s.technique] || 0) + 1; });
-        var covered = data.sentences.filter(function (sentence) {
-          return kept.some(function (s) { return s.start < sentence[1] && sentence[0] < s.end; });
-        }).length;
-        var total = data.sentences.length;
         var out = Object.assign({}, full, {
-          spans: kept,
-          summary: {
-            technique_counts: counts,
-            sentences: total,
-            sentences_with_technique: covered,
-            sentence_share: total ? covered / total : 0
+          view: {
+            threshold: threshold,
+            floor: data.floor,
+            hidden_techniques: Array.from(hidden).sort(),
+            shown_spans: full.spans.map(function (s, i) { return i; }).filter(shown),
+            note: "spans holds every span down to floor; shown_spans are the indices of those the page showed"
           }
         });
         var blob = new Blob([JSON.stringify(out, null, 2)], { type: "application/json" });

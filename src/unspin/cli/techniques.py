@@ -1,4 +1,4 @@
-"""``unspin techniques``: the taxonomy, with the SemEval-2021 mapping."""
+"""``unspin techniques``: the taxonomy, with the SemEval-2021 and ArAIEval mappings."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from unspin.taxonomy import (
     semeval2021_names,
     techniques_as_json,
 )
+from unspin.taxonomy.scheme23 import UNSPIN_TO_ARAIEVAL
 
 
 @click.command("techniques")
@@ -40,13 +41,17 @@ def techniques(names: tuple[str, ...], as_json: bool) -> None:
     table = Table(show_lines=True, title="Persuasion techniques (PTC / SemEval-2020 Task 11)")
     table.add_column("technique", ratio=2)
     table.add_column("definition and example", ratio=5)
-    table.add_column("SemEval-2021 names", ratio=2)
+    table.add_column("SemEval-2021 / ArAIEval names", ratio=2)
     for technique in chosen:
         name = Text(f"■ {technique.display_name}\n", style=f"bold {technique.color}")
         name.append(technique.name, style="dim")
-        if not technique.in_ptc:
-            name.append("\n(not in PTC; SemEval-2021 only)", style="italic")
+        if technique.refines:
+            name.append(f"\n(part of PTC's {technique.refines})", style="italic")
+        elif not technique.in_ptc:
+            name.append("\n(not in PTC)", style="italic")
         about = Text(technique.definition + "\n")
         about.append(f"e.g. “{technique.example}”", style="italic")
-        table.add_row(name, about, "\n".join(semeval2021_names(technique)))
+        araieval = UNSPIN_TO_ARAIEVAL.get(technique.name)
+        names = semeval2021_names(technique) + ([f"ArAIEval: {araieval}"] if araieval else [])
+        table.add_row(name, about, "\n".join(names))
     Console(highlight=False).print(table)

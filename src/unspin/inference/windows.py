@@ -26,7 +26,7 @@ class TokenizedText:
 
 @dataclass(frozen=True)
 class Window:
-    """Tokens ``[start, end)`` of a text, fed to the model between [CLS] and [SEP].
+    """Tokens ``[start, end)`` of a text, fed to the model between the start and end tokens.
 
     ``core``: the tokens whose outputs are taken from this window (``None``: all of them); the
     rest is context.
@@ -43,15 +43,23 @@ class Window:
 
 
 class TextEncoder:
-    """Wraps a ``tokenizers`` tokenizer: whole-text encoding and model-ready windows."""
+    """Wraps a ``tokenizers`` tokenizer: whole-text encoding and model-ready windows.
+
+    The tokens that open and close a window (``[CLS]``/``[SEP]`` for BERT, ``<s>``/``</s>`` for
+    XLM-RoBERTa) are the ones the tokenizer's post-processor wraps a text in; the padding token
+    is the one its padding settings name.
+    """
 
     def __init__(self, tokenizer: Tokenizer) -> None:
+        padding = tokenizer.padding
         tokenizer.no_truncation()
         tokenizer.no_padding()
         self.tokenizer = tokenizer
-        self.cls_id = _token_id(tokenizer, "[CLS]")
-        self.sep_id = _token_id(tokenizer, "[SEP]")
-        self.pad_id = _token_id(tokenizer, "[PAD]")
+        wrapped = tokenizer.encode("", add_special_tokens=True).ids
+        if len(wrapped) != 2:
+            raise ValueError("tokenizer does not wrap a text in one start and one end token")
+        self.cls_id, self.sep_id = int(wrapped[0]), int(wrapped[1])
+        self.pad_id = int(padding["pad_id"]) if padding else _token_id(tokenizer, "[PAD]")
 
     @classmethod
     def from_file(cls, path: Path) -> TextEncoder:
@@ -74,7 +82,7 @@ class TextEncoder:
         ]
 
     def window_ids(self, tokens: TokenizedText, window: Window) -> np.ndarray:
-        """Model input ids for one window: ``[CLS] tokens [SEP]``."""
+        """Model input ids for one window: ``[CLS] tokens [SEP]`` (the tokenizer's own)."""
         body = tokens.ids[window.start : window.end]
         return np.concatenate(([self.cls_id], body, [self.sep_id])).astype(np.int64)
 

@@ -10,6 +10,10 @@ gold spans of the whole corpus,
 and F1 is their harmonic mean. Partial overlaps earn partial credit. The FLC score applies
 the same formula to the spans of each technique separately and sums numerators and counts
 over techniques for its micro average.
+
+ArAIEval-2024 (task 1) scores with the same technique-aware formula but without merging:
+every predicted span is paired with every gold span of its technique, so a predicted span
+that overlaps two gold spans earns credit from both, and duplicates count twice.
 """
 
 from __future__ import annotations
@@ -89,13 +93,17 @@ def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
 
 
 def _tally(
-    gold: Mapping[str, Sequence[Span]], pred: Mapping[str, Sequence[Span]], technique: str | None
+    gold: Mapping[str, Sequence[Span]],
+    pred: Mapping[str, Sequence[Span]],
+    technique: str | None,
+    merge: bool = True,
 ) -> _Tally:
     tally = _Tally()
+    keep = merge_intervals if merge else list
     for article in gold.keys() | pred.keys():
         tally.add(
-            merge_intervals(_intervals(gold.get(article, ()), technique)),
-            merge_intervals(_intervals(pred.get(article, ()), technique)),
+            keep(_intervals(gold.get(article, ()), technique)),
+            keep(_intervals(pred.get(article, ()), technique)),
         )
     return tally
 
@@ -126,19 +134,41 @@ class FlcScore:
         return sum(s.f1 for s in scores) / len(scores) if scores else 0.0
 
 
-def flc_score(gold: Mapping[str, Sequence[Span]], pred: Mapping[str, Sequence[Span]]) -> FlcScore:
+def flc_score(
+    gold: Mapping[str, Sequence[Span]], pred: Mapping[str, Sequence[Span]], merge: bool = True
+) -> FlcScore:
     """The SI formula restricted to same-technique pairs, per technique and micro-averaged.
 
     Every technique found in ``gold`` or ``pred`` gets an entry in ``per_technique``.
+    ``merge=False`` leaves overlapping spans of one side apart (ArAIEval-2024's way).
     """
     techniques = {s.technique for spans in (*gold.values(), *pred.values()) for s in spans}
     total = _Tally()
     per_technique: dict[str, SpanScore] = {}
     for technique in sorted(techniques):
-        tally = _tally(gold, pred, technique)
+        tally = _tally(gold, pred, technique, merge)
         per_technique[technique] = tally.score()
         total.merge(tally)
     return FlcScore(total.score(), per_technique)
 
 
-__all__ = ["FlcScore", "SpanScore", "flc_score", "merge_intervals", "prf", "si_score"]
+def araieval_score(
+    gold: Mapping[str, Sequence[Span]], pred: Mapping[str, Sequence[Span]]
+) -> FlcScore:
+    """ArAIEval-2024 task 1's modified micro-F1 (``micro``) and per-technique scores.
+
+    Overlapping spans are not merged. Per technique, recall uses the recall credit (the
+    organisers' scorer reuses the precision credit there; their micro-F1 is unaffected).
+    """
+    return flc_score(gold, pred, merge=False)
+
+
+__all__ = [
+    "FlcScore",
+    "SpanScore",
+    "araieval_score",
+    "flc_score",
+    "merge_intervals",
+    "prf",
+    "si_score",
+]

@@ -1,5 +1,14 @@
-"""Persuasion technique taxonomy: PTC's 14 techniques and the SemEval-2021 mapping."""
+"""Persuasion technique taxonomy: PTC's 14 techniques, the SemEval-2021 mapping, and the
+23-technique scheme of SemEval-2023 and ArAIEval as a refinement of PTC's."""
 
+from unspin.taxonomy.scheme23 import (
+    ARAIEVAL_TO_UNSPIN,
+    coarse,
+    from_araieval,
+    members,
+    scheme23_techniques,
+    to_araieval,
+)
 from unspin.taxonomy.techniques import (
     ALIASES,
     PTC_TECHNIQUES,
@@ -17,15 +26,21 @@ from unspin.taxonomy.techniques import (
 
 __all__ = [
     "ALIASES",
+    "ARAIEVAL_TO_UNSPIN",
     "PTC_TECHNIQUES",
     "SEMEVAL2021_TO_UNSPIN",
     "TECHNIQUES",
     "Technique",
     "UnknownTechniqueError",
+    "coarse",
     "display_name",
+    "from_araieval",
     "from_semeval2021",
     "get_technique",
+    "members",
+    "scheme23_techniques",
     "semeval2021_names",
     "technique_names",
     "techniques_as_json",
+    "to_araieval",
 ]

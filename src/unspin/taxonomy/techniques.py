@@ -3,7 +3,9 @@
 The core is the 14-technique scheme of the Propaganda Techniques Corpus (PTC, SemEval-2020
 Task 11), under its exact corpus names. SemEval-2021 Task 6 uses 20 techniques; most map onto a
 PTC technique, and the three without a counterpart are kept as techniques of their own, marked
-``in_ptc=False``.
+``in_ptc=False``. The 23-technique scheme of SemEval-2023 Task 3 and ArAIEval refines PTC's:
+its techniques that are not one of the above are kept too, each naming the PTC technique it
+refines (``refines``), see :mod:`unspin.taxonomy.scheme23`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ class Technique:
     """Its colour: at least 3:1 contrast on white and on black (underlines on the page, text in
     a terminal), and no green, so no two techniques are a red/green pair."""
     in_ptc: bool = True
+    refines: str | None = None
+    """The PTC technique this one is a finer part of (23-technique scheme), if any."""
 
 
 TECHNIQUES: tuple[Technique, ...] = (
@@ -171,6 +175,93 @@ TECHNIQUES: tuple[Technique, ...] = (
         "#7232e8",
         in_ptc=False,
     ),
+    Technique(
+        "Whataboutism",
+        "Whataboutism",
+        "Answering a criticism by pointing at something the critic or their side did, without "
+        "answering it: the accusation is turned around instead of disproved.",
+        "They lecture us on corruption? Look at their own minister's villa.",
+        "#808000",
+        in_ptc=False,
+        refines="Whataboutism,Straw_Men,Red_Herring",
+    ),
+    Technique(
+        "Straw_Man",
+        "Straw Man",
+        "Replacing an opponent's position with a distorted, weaker version of it and then "
+        "refuting that version, as if the real position had been refuted.",
+        "My opponent wants safer roads, so he wants to ban cars altogether.",
+        "#aaffc3",
+        in_ptc=False,
+        refines="Whataboutism,Straw_Men,Red_Herring",
+    ),
+    Technique(
+        "Red_Herring",
+        "Red Herring",
+        "Bringing in something irrelevant to the question at hand to draw attention away from it.",
+        "Why discuss the budget deficit when our football team just won the cup?",
+        "#ffd8b1",
+        in_ptc=False,
+        refines="Whataboutism,Straw_Men,Red_Herring",
+    ),
+    Technique(
+        "Appeal_to_Hypocrisy",
+        "Appeal to Hypocrisy",
+        "Attacking a person or group as hypocritical, for saying one thing and doing another, "
+        "so that their argument is dismissed without being answered.",
+        "The minister who calls for saving energy flies to every meeting by private jet.",
+        "#b8860b",
+        in_ptc=False,
+        refines="Whataboutism,Straw_Men,Red_Herring",
+    ),
+    Technique(
+        "Appeal_to_Popularity",
+        "Appeal to Popularity",
+        "Claiming that something is right or true because many or most people believe or do "
+        "it, so the audience should join them.",
+        "Millions of citizens already back the plan; only a few cranks still oppose it.",
+        "#6a5acd",
+        in_ptc=False,
+        refines="Bandwagon,Reductio_ad_hitlerum",
+    ),
+    Technique(
+        "Guilt_by_Association",
+        "Guilt by Association",
+        "Discrediting a person, group or idea by linking it to someone or something the "
+        "audience already rejects.",
+        "The dictator also supported this reform, so it must be evil.",
+        "#2f4f4f",
+        in_ptc=False,
+        refines="Bandwagon,Reductio_ad_hitlerum",
+    ),
+    Technique(
+        "Conversation_Killer",
+        "Conversation Killer",
+        "A phrase that shuts down discussion or critical thought, a thought-terminating "
+        "cliché or a call to stop questioning, instead of an answer.",
+        "Enough talk. The matter is closed.",
+        "#20b2aa",
+        in_ptc=False,
+        refines="Thought-terminating_Cliches",
+    ),
+    Technique(
+        "Appeal_to_Time",
+        "Appeal to Time",
+        "Arguing that now is the moment to act, that the time has come, so that urgency takes "
+        "the place of reasons.",
+        "The hour has come: act today or lose everything tomorrow.",
+        "#ff69b4",
+        in_ptc=False,
+    ),
+    Technique(
+        "Consequential_Oversimplification",
+        "Consequential Oversimplification",
+        "Claiming that a first step will set off a chain of ever worse consequences (a "
+        "slippery slope), to reject the step without weighing it.",
+        "If we allow this protest, next they will burn the whole city down.",
+        "#8b0000",
+        in_ptc=False,
+    ),
 )
 
 PTC_TECHNIQUES: tuple[Technique, ...] = tuple(t for t in TECHNIQUES if t.in_ptc)
@@ -305,6 +396,8 @@ def semeval2021_names(technique: Technique) -> list[str]:
 
 def techniques_as_json() -> list[dict[str, object]]:
     """The taxonomy as JSON-ready dicts (``unspin techniques --json``, ``/api/techniques``)."""
+    from unspin.taxonomy.scheme23 import UNSPIN_TO_ARAIEVAL  # it builds on this module
+
     return [
         {
             "name": t.name,
@@ -314,6 +407,8 @@ def techniques_as_json() -> list[dict[str, object]]:
             "color": t.color,
             "in_ptc": t.in_ptc,
             "semeval2021": semeval2021_names(t),
+            "araieval": UNSPIN_TO_ARAIEVAL.get(t.name),
+            "refines": t.refines,
         }
         for t in TECHNIQUES
     ]

@@ -36,9 +36,9 @@ from unspin.taxonomy import scheme23_techniques
 from unspin.training.data import channels_for, load_ptc, split_by_article
 from unspin.training.model import SpanTagger
 from unspin.training.train import _TorchRunner, _write_span_head
+from unspin.training.weak import WeakExample, document_examples, set_loss, span_examples, weak_loss
 
 write_span_head = _write_span_head
-from unspin.training.weak import WeakExample, document_examples, set_loss, span_examples, weak_loss
 
 Log = Callable[[str], None]
 Pairs = list[tuple[Document, list[Span]]]

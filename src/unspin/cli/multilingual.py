@@ -77,8 +77,9 @@ def train_multilingual_command(
 ) -> None:
     """Train the multilingual model, one fold of the Arabic spans held out per model."""
     try:
+        from unspin.training.checkpoint import ResumeError
         from unspin.training.multilingual import MultilingualConfig
-        from unspin.training.multilingual_run import ResumeError, train_multilingual
+        from unspin.training.multilingual_run import train_multilingual
     except ImportError as error:
         raise missing_extra("training", "train", error) from None
     for fold in folds_to_run or (0,):

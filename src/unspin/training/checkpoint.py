@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,6 @@ import numpy as np
 import torch
 
 from unspin.errors import UnspinError
-from unspin.training.config import TrainConfig
 from unspin.training.model import SpanTagger
 
 CHECKPOINT_FILE = "checkpoint.pt"
@@ -58,14 +57,27 @@ class Optimisation:
     total_steps: int
 
 
-def resumable_config(config: TrainConfig) -> dict[str, Any]:
+RunConfig = Any
+"""The dataclass of a run's settings: ``TrainConfig``, or the multilingual run's config."""
+
+
+def resumable_config(config: RunConfig) -> dict[str, Any]:
     """The settings a resumed run must share with the interrupted one."""
     return {k: v for k, v in asdict(config).items() if k not in NOT_RESUMABLE}
 
 
-def save_checkpoint(
-    path: Path, config: TrainConfig, progress: Progress, parts: Optimisation
-) -> None:
+def _defaults(config: RunConfig) -> dict[str, Any]:
+    """The settings of ``config``'s class that have a default value."""
+    found = {}
+    for item in fields(config):
+        if item.default is not MISSING:
+            found[item.name] = item.default
+        elif item.default_factory is not MISSING:
+            found[item.name] = item.default_factory()
+    return {k: v for k, v in found.items() if k not in NOT_RESUMABLE}
+
+
+def save_checkpoint(path: Path, config: RunConfig, progress: Progress, parts: Optimisation) -> None:
     """Write the checkpoint atomically (a crash while writing leaves the previous one)."""
     numpy_state: tuple[Any, ...] = np.random.get_state(legacy=True)  # type: ignore[assignment]
     payload = {
@@ -84,7 +96,7 @@ def save_checkpoint(
     os.replace(partial, path)
 
 
-def load_checkpoint(path: Path, config: TrainConfig, parts: Optimisation) -> Progress:
+def load_checkpoint(path: Path, config: RunConfig, parts: Optimisation) -> Progress:
     """Restore ``parts`` and the global random generators from ``path``; returns the progress.
 
     Refuses a checkpoint written with other settings; a setting newer than the checkpoint
@@ -97,7 +109,7 @@ def load_checkpoint(path: Path, config: TrainConfig, parts: Optimisation) -> Pro
     except Exception as error:
         raise ResumeError(f"{path} is not a readable checkpoint: {error}") from None
     wanted = resumable_config(config)
-    saved = {**resumable_config(TrainConfig(ptc="", output="")), **payload["config"]}
+    saved = {**_defaults(config), **payload["config"]}
     changed = sorted(k for k in wanted.keys() | saved.keys() if saved.get(k) != wanted.get(k))
     if changed:
         raise ResumeError(

@@ -169,7 +169,7 @@ def dev_scores(
 
     model.eval()
     write_span_head(model, folder)
-    analyzer = Analyzer(folder, runner=_TorchRunner(model), batch_size=config.batch_size)
+    analyzer = Analyzer(folder, runner=TorchRunner(model), batch_size=config.batch_size)
     analyzer.config.decoding = tune_decoding(analyzer, dev)
     overall = score_analyzer(analyzer, dev, tc=False).overall
     model.train()
@@ -240,7 +240,7 @@ def _loss(
     return loss
 
 
-class _TorchRunner:
+class TorchRunner:
     """Lets the Analyzer run the torch model, so tuning uses the exact inference path."""
 
     def __init__(self, model: SpanTagger) -> None:

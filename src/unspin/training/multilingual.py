@@ -34,15 +34,13 @@ from unspin.inference.windows import TextEncoder, pad_batch
 from unspin.schema import Document, Span
 from unspin.taxonomy import scheme23_techniques
 from unspin.training.data import channels_for, load_ptc, split_by_article
+from unspin.training.folder import write_span_head
+from unspin.training.loop import TorchRunner
 from unspin.training.model import SpanTagger
-from unspin.training.train import _TorchRunner, _write_span_head
 from unspin.training.weak import WeakExample, document_examples, set_loss, span_examples, weak_loss
-
-write_span_head = _write_span_head
 
 Log = Callable[[str], None]
 Pairs = list[tuple[Document, list[Span]]]
-CHECKPOINT_FILE = "checkpoint.pt"
 CONFIG_FILE = "multilingual_config.json"
 
 
@@ -307,7 +305,7 @@ def shuffled_batches(n: int, lengths: list[int], size: int, rng: random.Random) 
 def analyzer_for(model: SpanTagger, folder: Path) -> Analyzer:
     """An Analyzer over the torch model in ``folder`` (its span head written first)."""
     write_span_head(model, folder)
-    return Analyzer(folder, runner=_TorchRunner(model), batch_size=8)
+    return Analyzer(folder, runner=TorchRunner(model), batch_size=8)
 
 
 def build_examples(

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,18 @@ from unspin.inference.windows import TextEncoder
 from unspin.metrics import araieval_score, flc_score, si_score
 from unspin.schema import Span
 from unspin.taxonomy import PTC_TECHNIQUES, coarse
+from unspin.training.checkpoint import (
+    CHECKPOINT_FILE,
+    Optimisation,
+    Progress,
+    load_checkpoint,
+    save_checkpoint,
+)
 from unspin.training.evaluate import tune_decoding
 from unspin.training.export import export_onnx
+from unspin.training.folder import write_span_head
 from unspin.training.model import SpanTagger
 from unspin.training.multilingual import (
-    CHECKPOINT_FILE,
     Log,
     MultilingualConfig,
     Pairs,
@@ -36,21 +42,8 @@ from unspin.training.multilingual import (
     positive_weights,
     prepare_folder,
     shuffled_batches,
-    write_span_head,
 )
-
-
-class ResumeError(ValueError):
-    """A run cannot be resumed from the checkpoint in its output folder."""
-
-
-@dataclass
-class _Progress:
-    epoch: int = 0
-    seconds: float = 0.0
-    history: list[dict[str, Any]] = field(default_factory=list)
-    best_score: float = -1.0
-    best_state: dict[str, torch.Tensor] | None = None
+from unspin.training.weak import WeakExample
 
 
 def score_arabic(analyzer: Analyzer, pairs: Pairs) -> dict[str, Any]:
@@ -113,51 +106,14 @@ def train_multilingual(config: MultilingualConfig, log: Log = print, resume: boo
     states = cached_bottom_states(model, examples, config, encoder.pad_id, log)
     pos_weight = positive_weights(examples, config.max_pos_weight)
     weights = channel_weights(len(techniques) + 1, config.propaganda_loss_share)
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    heads = {id(p) for p in [*model.token_head.parameters(), *model.span_head.parameters()]}
-    optimizer = torch.optim.AdamW(
-        [
-            {"params": [p for p in trainable if id(p) not in heads], "lr": config.encoder_lr},
-            {"params": [p for p in trainable if id(p) in heads], "lr": config.head_lr},
-        ],
-        weight_decay=0.01,
-    )
-    rng = random.Random(config.seed)
-    lengths = [len(e.input_ids) for e in examples]
-    total = len(shuffled_batches(len(examples), lengths, config.batch_size, random.Random(0)))
-    total_steps = total * config.epochs
-    warmup = max(1, total_steps // 16)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer,
-        lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / (total_steps - warmup))),
-    )
+    parts = _optimisation(model, config, [len(e.input_ids) for e in examples])
     checkpoint = output / CHECKPOINT_FILE
-    progress = _Progress()
+    progress = Progress()
     if resume:
-        progress = _load(checkpoint, config, model, optimizer, scheduler, rng)
+        progress = load_checkpoint(checkpoint, config, parts)
         log(f"resuming after epoch {progress.epoch}")
     for epoch in range(progress.epoch + 1, config.epochs + 1):
-        model.train()
-        losses = []
-        for step, batch in enumerate(
-            shuffled_batches(len(examples), lengths, config.batch_size, rng)
-        ):
-            loss = batch_loss(
-                model,
-                [examples[i] for i in batch],
-                [states[i] for i in batch],
-                config,
-                pos_weight,
-                weights,
-            )
-            loss.backward()  # type: ignore[no-untyped-call]
-            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
-            losses.append(loss.item())
-            if step % 20 == 0:
-                log(f"epoch {epoch} step {step}/{total} loss {np.mean(losses[-20:]):.4f}")
+        losses = _epoch(parts, examples, states, config, pos_weight, weights, log, epoch)
         model.eval()
         analyzer = analyzer_for(model, output)
         analyzer.config.decoding = tune_decoding(analyzer, arabic.dev)
@@ -167,16 +123,70 @@ def train_multilingual(config: MultilingualConfig, log: Log = print, resume: boo
         if dev["all"]["f1"] > progress.best_score:
             progress.best_score = dev["all"]["f1"]
             progress.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        progress.epoch = epoch
+        progress.epoch, progress.step = epoch, progress.step + len(losses)
         progress.seconds += time.time() - started
         started = time.time()
-        _save(checkpoint, config, progress, model, optimizer, scheduler, rng)
+        save_checkpoint(checkpoint, config, progress, parts)
     if progress.best_state is not None:
         model.load_state_dict(progress.best_state)
     model.eval()
     finish(model, output, config, arabic.dev, arabic.test, english_test, progress, log)
     checkpoint.unlink(missing_ok=True)
     return output
+
+
+def _epoch(
+    parts: Optimisation,
+    examples: list[WeakExample],
+    states: list[np.ndarray],
+    config: MultilingualConfig,
+    pos_weight: torch.Tensor,
+    weights: torch.Tensor,
+    log: Log,
+    epoch: int,
+) -> list[float]:
+    """One pass over the training windows; returns the batch losses."""
+    model = parts.model
+    model.train()
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    lengths = [len(e.input_ids) for e in examples]
+    batches = shuffled_batches(len(examples), lengths, config.batch_size, parts.rng)
+    losses: list[float] = []
+    for step, batch in enumerate(batches):
+        chosen = [examples[i] for i in batch]
+        loss = batch_loss(model, chosen, [states[i] for i in batch], config, pos_weight, weights)
+        loss.backward()  # type: ignore[no-untyped-call]
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+        parts.optimizer.step()
+        parts.scheduler.step()
+        parts.optimizer.zero_grad()
+        losses.append(loss.item())
+        if step % 20 == 0:
+            log(f"epoch {epoch} step {step}/{len(batches)} loss {np.mean(losses[-20:]):.4f}")
+    return losses
+
+
+def _optimisation(
+    model: SpanTagger, config: MultilingualConfig, lengths: list[int]
+) -> Optimisation:
+    """AdamW over the trainable (top) layers and the heads, linear warm-up and decay."""
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    heads = {id(p) for p in [*model.token_head.parameters(), *model.span_head.parameters()]}
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": [p for p in trainable if id(p) not in heads], "lr": config.encoder_lr},
+            {"params": [p for p in trainable if id(p) in heads], "lr": config.head_lr},
+        ],
+        weight_decay=0.01,
+    )
+    batches = shuffled_batches(len(lengths), lengths, config.batch_size, random.Random(0))
+    total_steps = len(batches) * config.epochs
+    warmup = max(1, total_steps // 16)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / (total_steps - warmup))),
+    )
+    return Optimisation(model, optimizer, scheduler, random.Random(config.seed), total_steps)
 
 
 def finish(
@@ -186,7 +196,7 @@ def finish(
     dev: Pairs,
     test: Pairs,
     english_test: Pairs,
-    progress: _Progress,
+    progress: Progress,
     log: Log,
 ) -> None:
     """Export int8 ONNX, tune its decoding on the dev fold, score the test fold and English."""
@@ -209,51 +219,3 @@ def finish(
     analyzer.config.metrics = metrics
     analyzer.config.save(output)
     config.save(output)
-
-
-def _resumable(config: MultilingualConfig) -> dict[str, Any]:
-    return {k: v for k, v in asdict(config).items() if k not in ("output", "threads")}
-
-
-def _save(
-    path: Path,
-    config: MultilingualConfig,
-    progress: _Progress,
-    model: SpanTagger,
-    optimizer: torch.optim.Optimizer,
-    scheduler: torch.optim.lr_scheduler.LRScheduler,
-    rng: random.Random,
-) -> None:
-    payload = {
-        "config": _resumable(config),
-        "progress": progress.__dict__,
-        "model": model.state_dict(),
-        "optimizer": optimizer.state_dict(),
-        "scheduler": scheduler.state_dict(),
-        "batch_rng": rng.getstate(),
-        "torch_rng": torch.get_rng_state(),
-    }
-    partial = path.with_name(path.name + ".partial")
-    torch.save(payload, partial)
-    os.replace(partial, path)
-
-
-def _load(
-    path: Path,
-    config: MultilingualConfig,
-    model: SpanTagger,
-    optimizer: torch.optim.Optimizer,
-    scheduler: torch.optim.lr_scheduler.LRScheduler,
-    rng: random.Random,
-) -> _Progress:
-    if not path.is_file():
-        raise ResumeError(f"no checkpoint to resume from in {path.parent}")
-    payload = torch.load(path, weights_only=False)
-    if payload["config"] != _resumable(config):
-        raise ResumeError(f"{path} was written with other settings; resume with the same ones")
-    model.load_state_dict(payload["model"])
-    optimizer.load_state_dict(payload["optimizer"])
-    scheduler.load_state_dict(payload["scheduler"])
-    rng.setstate(payload["batch_rng"])
-    torch.set_rng_state(payload["torch_rng"])
-    return _Progress(**payload["progress"])

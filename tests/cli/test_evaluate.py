@@ -208,3 +208,32 @@ def test_map_techniques_needs_a_semeval2021_task(tmp_path: Path, runner: CliRunn
     args = ["evaluate", "--task", "tc", str(gold), str(gold), "--map-techniques"]
     result = runner.invoke(main, args)
     assert result.exit_code == 2 and "semeval2021 tasks only" in result.output
+
+
+def test_araieval2024_scores_unmerged_spans_from_jsonl(tmp_path: Path, runner: CliRunner) -> None:
+    text = "هؤلاء الخونة يكذبون على الشعب"
+    gold = tmp_path / "gold.jsonl"
+    labels = [
+        {"start": 6, "end": 12, "technique": "Name_Calling-Labeling", "text": "الخونة"},
+        {"start": 0, "end": 12, "technique": "Name_Calling-Labeling", "text": "هؤلاء الخونة"},
+    ]
+    gold.write_text(json.dumps({"id": "1", "text": text, "labels": labels}) + "\n", "utf-8")
+    pred = tmp_path / "task1_pred.jsonl"
+    pred.write_text(
+        json.dumps(
+            {"id": "1", "labels": [{"start": 6, "end": 12, "technique": "Name_Calling-Labeling"}]}
+        )
+        + "\n",
+        "utf-8",
+    )
+    result = runner.invoke(
+        main, ["evaluate", "--task", "araieval2024", str(gold), str(pred), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    # One prediction overlapping both gold spans fully: P = (6/6 + 6/6) / 1 = 2, R = (1 + 0.5) / 2.
+    assert scores["gold"] == 2 and scores["predicted"] == 1
+    assert scores["precision"] == pytest.approx(2.0) and scores["recall"] == pytest.approx(0.75)
+    assert "Name_Calling,Labeling" in scores["per_technique"]
+    table = runner.invoke(main, ["evaluate", "--task", "araieval2024", str(gold), str(pred)])
+    assert "merging" not in table.output

@@ -18,7 +18,8 @@ from unspin.metrics.evaluation import SEMEVAL2021_TASKS, TASKS, Evaluation, eval
     required=True,
     help=(
         "si: spans only; tc: techniques of gold spans; flc: technique-aware spans (PTC .labels); "
-        "semeval2021-1/-2: SemEval-2021 Task 6 subtask 1/2 (JSON)."
+        "semeval2021-1/-2: SemEval-2021 Task 6 subtask 1/2 (JSON); araieval2024: ArAIEval-2024 "
+        "task 1 spans (JSONL; overlaps not merged)."
     ),
 )
 @click.argument("gold", type=click.Path(path_type=Path))
@@ -59,7 +60,7 @@ def _print_table(result: Evaluation) -> None:
     table = Table(
         title=f"{result.task.upper()}: {result.pred_file} against {result.gold_file}",
         caption=f"gold and pred count {unit}"
-        + (" after merging overlaps" * (unit == "spans"))
+        + (" after merging overlaps" * result.merged)
         + ("; SemEval-2021 names mapped" * bool(result.map_techniques)),
     )
     table.add_column("technique", overflow="fold")

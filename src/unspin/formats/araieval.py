@@ -24,8 +24,10 @@ from typing import Any
 from unspin.formats.errors import FormatError
 from unspin.formats.text import read_text_file
 from unspin.schema import Document, SchemaError, Span
-from unspin.taxonomy import UnknownTechniqueError, from_araieval
+from unspin.taxonomy import ARAIEVAL_TO_UNSPIN, UnknownTechniqueError, from_araieval
 from unspin.taxonomy.scheme23 import NO_TECHNIQUE
+
+UNSPIN_NAMES = frozenset(ARAIEVAL_TO_UNSPIN.values())
 
 _MAX_BYTES = 200_000_000
 
@@ -56,6 +58,26 @@ def read_spans(path: Path, repairs: SpanRepairs | None = None) -> list[tuple[Doc
     return pairs
 
 
+def read_span_predictions(path: Path) -> dict[str, list[Span]]:
+    """Item id -> spans of a predictions file in ArAIEval-2024's output format (``{"id",
+    "labels": [{"start", "end", "technique"}]}``, no text needed); techniques may be named as
+    ArAIEval or as unspin names them."""
+    predicted: dict[str, list[Span]] = {}
+    for line, item in _items(path, need_text=False):
+        spans = []
+        for label in item.get("labels") or []:
+            start, end = label.get("start"), label.get("end") if isinstance(label, dict) else None
+            if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end:
+                raise FormatError(
+                    path, f"span needs integer offsets 0 <= start < end: {label}", line
+                )
+            name = label.get("technique")
+            technique = name if isinstance(name, str) and name in UNSPIN_NAMES else None
+            spans.append(Span(start, end, technique or _technique(path, line, name)))
+        predicted[str(item["id"])] = spans
+    return predicted
+
+
 def read_document_labels(path: Path) -> list[tuple[Document, list[str]]]:
     """Items of an ArAIEval-2023 subtask 1B file with their techniques (unspin names); a
     ``no_technique`` item has none."""
@@ -69,7 +91,7 @@ def read_document_labels(path: Path) -> list[tuple[Document, list[str]]]:
     return pairs
 
 
-def _items(path: Path) -> list[tuple[int, dict[str, Any]]]:
+def _items(path: Path, need_text: bool = True) -> list[tuple[int, dict[str, Any]]]:
     items = []
     for number, row in enumerate(read_text_file(path, max_bytes=_MAX_BYTES).splitlines(), 1):
         if not row.strip():
@@ -78,7 +100,9 @@ def _items(path: Path) -> list[tuple[int, dict[str, Any]]]:
             item = json.loads(row)
         except json.JSONDecodeError as error:
             raise FormatError(path, f"invalid JSON: {error.msg}", number) from None
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or "id" not in item:
+        if not isinstance(item, dict) or "id" not in item:
+            raise FormatError(path, "expected an object with an 'id'", number)
+        if need_text and not isinstance(item.get("text"), str):
             raise FormatError(path, "expected an object with 'id' and a string 'text'", number)
         items.append((number, item))
     return items

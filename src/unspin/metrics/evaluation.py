@@ -2,7 +2,9 @@
 
 PTC tasks read ``.labels`` files (or folders of them): ``si`` spans only, ``tc`` techniques of
 given spans, ``flc`` technique-aware spans. SemEval-2021 Task 6 tasks read its JSON files:
-``semeval2021-1`` techniques per text, ``semeval2021-2`` technique spans.
+``semeval2021-1`` techniques per text, ``semeval2021-2`` technique spans. ``araieval2024``
+reads ArAIEval-2024 task 1 JSONL (gold with texts, predictions in its output format) and scores
+technique-aware spans without merging overlaps, as that task does.
 """
 
 from __future__ import annotations
@@ -11,16 +13,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from unspin.formats.araieval import read_span_predictions, read_spans
 from unspin.formats.ptc import group_rows, read_label_file
 from unspin.formats.semeval2021 import read_task1, read_task2
 from unspin.metrics.semeval2021 import multilabel_score, task2_score
-from unspin.metrics.spans import SpanScore, flc_score, si_score
+from unspin.metrics.spans import SpanScore, araieval_score, flc_score, si_score
 from unspin.metrics.tc import tc_score
 from unspin.taxonomy import SEMEVAL2021_TO_UNSPIN
 
 PTC_TASKS = ("si", "tc", "flc")
 SEMEVAL2021_TASKS = ("semeval2021-1", "semeval2021-2")
-TASKS = PTC_TASKS + SEMEVAL2021_TASKS
+ARAIEVAL_TASKS = ("araieval2024",)
+TASKS = PTC_TASKS + SEMEVAL2021_TASKS + ARAIEVAL_TASKS
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,11 @@ class Evaluation:
     def unit(self) -> str:
         """What the gold and predicted counts count: ``rows``, ``labels`` or ``spans``."""
         return {"tc": "rows", "semeval2021-1": "labels"}.get(self.task, "spans")
+
+    @property
+    def merged(self) -> bool:
+        """Whether overlapping spans of one side were merged before scoring."""
+        return self.unit == "spans" and self.task not in ARAIEVAL_TASKS
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (``unspin evaluate --json``)."""
@@ -70,10 +79,14 @@ def evaluate_files(
     """
     if task in SEMEVAL2021_TASKS:
         return _semeval2021(task, gold_path, pred_path, map_techniques)
-    if task not in PTC_TASKS:
+    if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
     if map_techniques:
         raise ValueError("mapping techniques is for the SemEval-2021 tasks only")
+    if task in ARAIEVAL_TASKS:
+        gold = {d.id: spans for d, spans in read_spans(gold_path)}
+        score = araieval_score(gold, read_span_predictions(pred_path))
+        return Evaluation(task, gold_path, pred_path, score.micro, score.per_technique)
     need_techniques = task != "si"
     gold = read_label_file(gold_path, need_techniques=need_techniques)
     pred = read_label_file(pred_path, need_techniques=need_techniques)

@@ -84,8 +84,8 @@ def evaluate_files(
     if map_techniques:
         raise ValueError("mapping techniques is for the SemEval-2021 tasks only")
     if task in ARAIEVAL_TASKS:
-        gold = {d.id: spans for d, spans in read_spans(gold_path)}
-        score = araieval_score(gold, read_span_predictions(pred_path))
+        spans = {d.id: found for d, found in read_spans(gold_path)}
+        score = araieval_score(spans, read_span_predictions(pred_path))
         return Evaluation(task, gold_path, pred_path, score.micro, score.per_technique)
     need_techniques = task != "si"
     gold = read_label_file(gold_path, need_techniques=need_techniques)

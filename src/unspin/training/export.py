@@ -20,7 +20,10 @@ def export_onnx(
     token ``logits`` and ``hidden`` states.
     """
     wrapper = ExportWrapper(model).eval()
-    ids = torch.randint(1000, 2000, (2, 16), dtype=torch.long)
+    vocabulary = int(getattr(model.encoder.config, "vocab_size", 2000))
+    ids = torch.randint(
+        min(1000, vocabulary // 2), min(2000, vocabulary), (2, 16), dtype=torch.long
+    )
     mask = torch.ones_like(ids)
     fp32 = folder / FP32_ONNX_FILE
     torch.onnx.export(

@@ -29,11 +29,11 @@ import torch.nn.functional as F
 
 from unspin.formats.araieval import SpanRepairs, read_document_labels, read_spans
 from unspin.inference.analyzer import Analyzer
-from unspin.inference.model_folder import ModelConfig
+from unspin.inference.model_folder import ModelConfig, channels_for
 from unspin.inference.windows import TextEncoder, pad_batch
 from unspin.schema import Document, Span
 from unspin.taxonomy import scheme23_techniques
-from unspin.training.data import channels_for, load_ptc, split_by_article
+from unspin.training.data import load_ptc, split_by_article
 from unspin.training.folder import write_span_head
 from unspin.training.loop import TorchRunner
 from unspin.training.model import SpanTagger

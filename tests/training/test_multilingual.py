@@ -1,0 +1,63 @@
+"""train-multilingual end to end on a tiny encoder and tiny Arabic files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("sentencepiece")
+
+from multilingual_fixtures import write_araieval, write_tiny_encoder
+
+from unspin.inference.analyzer import Analyzer
+from unspin.training.checkpoint import CHECKPOINT_FILE
+from unspin.training.multilingual import MultilingualConfig, arabic_split
+from unspin.training.multilingual_run import train_multilingual
+
+
+def config_for(tmp_path: Path, **changes: object) -> MultilingualConfig:
+    spans, documents = write_araieval(tmp_path / "data")
+    settings: dict[str, object] = {
+        "araieval24": str(spans),
+        "araieval23": str(documents),
+        "output": str(tmp_path / "model"),
+        "encoder": str(write_tiny_encoder(tmp_path / "encoder")),
+        "folds": 3,
+        "freeze_layers": 2,
+        "epochs": 1,
+        "batch_size": 4,
+        "max_length": 32,
+        "threads": 1,
+        **changes,
+    }
+    return MultilingualConfig(**settings)  # type: ignore[arg-type]
+
+
+def test_folds_hold_both_types_and_twin_documents_are_left_out(tmp_path: Path) -> None:
+    split = arabic_split(config_for(tmp_path))
+    parts = [split.train, split.dev, split.test]
+    ids = [d.id for part in parts for d, _ in part]
+    assert len(ids) == len(set(ids)) == 9
+    for part in parts:
+        assert {d.metadata["type"] for d, _ in part} == {"tweet", "paragraph"}
+    # The document whose text is a span item's is not trained on twice.
+    assert len(split.documents) == 3
+    assert split.repairs.moved == split.repairs.dropped == 0
+
+
+def test_a_fold_trains_exports_and_scores_each_text_type(tmp_path: Path) -> None:
+    config = config_for(tmp_path)
+    folder = train_multilingual(config, log=lambda _: None)
+    assert not (folder / CHECKPOINT_FILE).exists()
+    metrics = json.loads((folder / "config.json").read_text(encoding="utf-8"))["metrics"]
+    test = metrics["arabic_test"]
+    assert test["tweet"]["items"] + test["paragraph"]["items"] == test["all"]["items"] > 0
+    assert 0.0 <= test["all"]["f1"] <= 1.0
+    analyzer = Analyzer(folder, threads=1)
+    assert len(analyzer.techniques) == 23
+    assert analyzer.encoder.cls_id == 0 and analyzer.encoder.sep_id == 2
+    analysis = analyzer.analyze("هؤلاء الخونة يكذبون على الشعب")
+    assert analysis.model.name == config.name

@@ -52,6 +52,6 @@ def techniques(names: tuple[str, ...], as_json: bool) -> None:
         about = Text(technique.definition + "\n")
         about.append(f"e.g. “{technique.example}”", style="italic")
         araieval = UNSPIN_TO_ARAIEVAL.get(technique.name)
-        names = semeval2021_names(technique) + ([f"ArAIEval: {araieval}"] if araieval else [])
-        table.add_row(name, about, "\n".join(names))
+        known_as = semeval2021_names(technique) + ([f"ArAIEval: {araieval}"] if araieval else [])
+        table.add_row(name, about, "\n".join(known_as))
     Console(highlight=False).print(table)

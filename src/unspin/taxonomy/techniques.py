@@ -181,7 +181,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Answering a criticism by pointing at something the critic or their side did, without "
         "answering it: the accusation is turned around instead of disproved.",
         "They lecture us on corruption? Look at their own minister's villa.",
-        "#808000",
+        "#92650c",
         in_ptc=False,
         refines="Whataboutism,Straw_Men,Red_Herring",
     ),
@@ -191,7 +191,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Replacing an opponent's position with a distorted, weaker version of it and then "
         "refuting that version, as if the real position had been refuted.",
         "My opponent wants safer roads, so he wants to ban cars altogether.",
-        "#aaffc3",
+        "#1384aa",
         in_ptc=False,
         refines="Whataboutism,Straw_Men,Red_Herring",
     ),
@@ -200,7 +200,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Red Herring",
         "Bringing in something irrelevant to the question at hand to draw attention away from it.",
         "Why discuss the budget deficit when our football team just won the cup?",
-        "#ffd8b1",
+        "#4060bf",
         in_ptc=False,
         refines="Whataboutism,Straw_Men,Red_Herring",
     ),
@@ -210,7 +210,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Attacking a person or group as hypocritical, for saying one thing and doing another, "
         "so that their argument is dismissed without being answered.",
         "The minister who calls for saving energy flies to every meeting by private jet.",
-        "#b8860b",
+        "#8d65d2",
         in_ptc=False,
         refines="Whataboutism,Straw_Men,Red_Herring",
     ),
@@ -220,7 +220,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Claiming that something is right or true because many or most people believe or do "
         "it, so the audience should join them.",
         "Millions of citizens already back the plan; only a few cranks still oppose it.",
-        "#6a5acd",
+        "#a02fbc",
         in_ptc=False,
         refines="Bandwagon,Reductio_ad_hitlerum",
     ),
@@ -230,7 +230,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Discrediting a person, group or idea by linking it to someone or something the "
         "audience already rejects.",
         "The dictator also supported this reform, so it must be evil.",
-        "#2f4f4f",
+        "#dd3cbc",
         in_ptc=False,
         refines="Bandwagon,Reductio_ad_hitlerum",
     ),
@@ -240,7 +240,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "A phrase that shuts down discussion or critical thought, a thought-terminating "
         "cliché or a call to stop questioning, instead of an answer.",
         "Enough talk. The matter is closed.",
-        "#20b2aa",
+        "#217373",
         in_ptc=False,
         refines="Thought-terminating_Cliches",
     ),
@@ -250,7 +250,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Arguing that now is the moment to act, that the time has come, so that urgency takes "
         "the place of reasons.",
         "The hour has come: act today or lose everything tomorrow.",
-        "#ff69b4",
+        "#ae3247",
         in_ptc=False,
     ),
     Technique(
@@ -259,7 +259,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Claiming that a first step will set off a chain of ever worse consequences (a "
         "slippery slope), to reject the step without weighing it.",
         "If we allow this protest, next they will burn the whole city down.",
-        "#8b0000",
+        "#974b26",
         in_ptc=False,
     ),
 )

@@ -29,7 +29,7 @@ def config_for(tmp_path: Path, **changes: object) -> MultilingualConfig:
         "freeze_layers": 2,
         "epochs": 1,
         "batch_size": 4,
-        "max_length": 32,
+        "max_length": 64,
         "threads": 1,
         **changes,
     }

@@ -107,17 +107,25 @@ def run(command: str, folder: Path) -> str:
     return "\n".join(shown)
 
 
-def render() -> str:
-    """The walk-through: the setup, then each step's words and its commands with their output."""
-    parts = [BEGIN, SETUP]
+def render_walkthrough(
+    steps: tuple[tuple[str, tuple[str, ...]], ...], begin: str, end: str, setup: str | None = None
+) -> str:
+    """A walk-through: ``setup``, then each step's words and its commands with their output,
+    run in a fresh folder holding a copy of the sample corpus."""
+    parts = [begin, *([setup] if setup else [])]
     with tempfile.TemporaryDirectory(prefix="unspin-demo-") as work:
         folder = Path(work)
         shutil.copytree(CORPUS, folder / "corpus")
-        for words, commands in STEPS:
+        for words, commands in steps:
             shown = "\n".join(f"$ {command}\n{run(command, folder)}" for command in commands)
             parts.append(f"{words}\n\n```text\n{shown}\n```")
-    parts.append(END)
+    parts.append(end)
     return "\n\n".join(parts) + "\n"
+
+
+def render() -> str:
+    """The corpus walk-through."""
+    return render_walkthrough(STEPS, BEGIN, END, SETUP)
 
 
 def main() -> int:

@@ -21,9 +21,17 @@ def replaced(readme: str, section: str, begin: str, end: str) -> str:
 
 
 def section_main(
-    description: str, render: Callable[[], str], begin: str, end: str, script: str
+    description: str,
+    render: Callable[[], str],
+    begin: str,
+    end: str,
+    script: str,
+    normalise: Callable[[str], str] = lambda text: text,
 ) -> int:
-    """The command line of a section script: print, ``--write`` or ``--check`` the section."""
+    """The command line of a section script: print, ``--write`` or ``--check`` the section.
+
+    ``--check`` compares README.md and the new section after ``normalise`` (which may leave
+    out what differs from run to run, such as times)."""
     parser = argparse.ArgumentParser(description=description)
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--write", action="store_true", help="update README.md")
@@ -38,7 +46,7 @@ def section_main(
     if args.write:
         README.write_text(updated, encoding="utf-8")
         return 0
-    if updated != readme:
+    if normalise(updated) != normalise(readme):
         print(
             f"a section of README.md is out of date: run python {script} --write", file=sys.stderr
         )

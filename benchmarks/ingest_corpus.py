@@ -4,9 +4,12 @@ Usage (from the repository root; PostgreSQL via scripts/with-postgres.sh or --po
 
     scripts/with-postgres.sh .venv/bin/python benchmarks/ingest_corpus.py \\
         --articles ../shared/data/ptc/train/train-articles --docs 10000 --model-docs 300
+    # occurrences-heavy: 10,000 documents that are 5 copies each of 2,000 texts
+    scripts/with-postgres.sh .venv/bin/python benchmarks/ingest_corpus.py --copies 5 ...
 
 Documents are a few PTC sentences each, with one of eight synthetic sources and a date in
-2019-2020. It measures, on each database:
+2019-2020; with ``--copies N`` each text is published N times (other source, id and date), as
+wire copy is. It measures, on each database:
 
 1. **store-only ingest** of ``--docs`` documents with a stand-in analyzer that returns seeded
    pseudo-random spans (about two per document) instantly, so the figure is the store's own
@@ -63,8 +66,11 @@ class SyntheticAnalyzer:
         return out
 
 
-def make_documents(articles: Path, count: int, sentences: int, seed: int, out: Path) -> None:
-    """Write ``count`` JSONL documents of ``sentences`` random PTC sentences each."""
+def make_documents(
+    articles: Path, count: int, sentences: int, seed: int, out: Path, copies: int = 1
+) -> None:
+    """Write ``count`` JSONL documents of ``sentences`` random PTC sentences each, every text
+    ``copies`` times (in a random order)."""
     lines = [
         line.strip()
         for path in sorted(articles.glob("*.txt"))
@@ -73,11 +79,14 @@ def make_documents(articles: Path, count: int, sentences: int, seed: int, out: P
     ]
     rng = random.Random(seed)
     start = date(2019, 1, 1)
+    texts = [" ".join(rng.sample(lines, sentences)) for _ in range(-(-count // copies))]
+    order = [texts[i // copies] for i in range(count)]
+    rng.shuffle(order)
     with out.open("w", encoding="utf-8") as handle:
-        for i in range(count):
+        for i, body in enumerate(order):
             record = {
                 "id": f"bench-{seed}-{i}",
-                "text": " ".join(rng.sample(lines, sentences)),
+                "text": body,
                 "source": SOURCES[rng.randrange(len(SOURCES))],
                 "published": (start + timedelta(days=rng.randrange(730))).isoformat(),
                 "language": "en",
@@ -125,6 +134,7 @@ def run(url: str, store_file: Path, model_file: Path | None, model: str | None) 
     store_s = time.perf_counter() - started
     result: dict[str, Any] = {
         "docs": summary.added,
+        "texts": summary.texts,
         "spans": summary.spans,
         "store_docs_s": summary.added / store_s,
         "store_s": store_s,
@@ -166,6 +176,7 @@ def main() -> None:
     )
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--sentences", type=int, default=3)
+    parser.add_argument("--copies", type=int, default=1, help="documents per distinct text")
     parser.add_argument("--model-docs", type=int, default=300, help="0: skip the model run")
     parser.add_argument("--model", default=None, help="model folder (default: shipped)")
     parser.add_argument("--sqlite", type=Path, default=None, help="folder for bench.db")
@@ -174,7 +185,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="unspin-bench-"))
     store_file = work / "store.jsonl"
-    make_documents(args.articles, args.docs, args.sentences, 1, store_file)
+    make_documents(args.articles, args.docs, args.sentences, 1, store_file, args.copies)
     model_file = None
     if args.model_docs:
         model_file = work / "model.jsonl"
@@ -185,7 +196,8 @@ def main() -> None:
     results = {name: run(url, store_file, model_file, args.model) for name, url in urls.items()}
 
     names = list(results)
-    print(f"{args.docs:,} documents of {args.sentences} PTC sentences each\n")
+    print(f"{args.docs:,} documents of {args.sentences} PTC sentences each, ", end="")
+    print(f"{args.copies} per distinct text\n")
     print("| | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
 
@@ -194,6 +206,7 @@ def main() -> None:
 
     row("store-only ingest (docs/s)", lambda r: f"{r['store_docs_s']:,.0f}")
     row("store-only ingest (s)", lambda r: f"{r['store_s']:.1f}")
+    row("distinct texts stored", lambda r: f"{r['texts']:,}")
     row("spans stored", lambda r: f"{r['spans']:,}")
     row("re-run, nothing new (s)", lambda r: f"{r['rerun_s']:.1f}")
     if args.model_docs:

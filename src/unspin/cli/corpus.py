@@ -180,8 +180,18 @@ def ingest(
     engine = _engine(db)
     analyzer = load_analyzer(model)
     summary = IngestSummary()
+    from sqlalchemy.exc import DBAPIError
+
+    from unspin.storage.write import database_message
+
     try:
         _run_ingest(list(paths), engine, analyzer, source, batch_size, summary)
+    except DBAPIError as error:  # the database is gone, full, locked ...: no SQL, no text shown
+        _report(summary, analyzer)
+        raise click.ClickException(
+            f"the database failed: {database_message(error)}. What was stored before is kept; "
+            "run the same command again once the database is back."
+        ) from None
     except KeyboardInterrupt:
         _report(summary, analyzer)
         click.echo(

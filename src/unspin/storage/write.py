@@ -101,10 +101,14 @@ def store(
     return result
 
 
-def _reason(error: DBAPIError) -> str:
-    """The database's message without SQL or values (which may hold the document's text)."""
+def database_message(error: DBAPIError) -> str:
+    """The database's own message, without the SQL or its values (which may hold a text)."""
     first = str(error.orig).strip().splitlines()
-    return f"not stored: {first[0] if first else type(error.orig).__name__}"
+    return first[0] if first else type(error.orig).__name__
+
+
+def _reason(error: DBAPIError) -> str:
+    return f"not stored: {database_message(error)}"
 
 
 def _insert(engine: Engine, table: Any) -> Any:

@@ -40,9 +40,10 @@ from unspin.schema import Analysis, Document, ModelInfo, Span
 from unspin.storage.browse import examples
 from unspin.storage.db import is_postgres, open_engine
 from unspin.storage.filters import Filters
-from unspin.storage.ingest import BatchAnalyzer, content_hash, ingest
+from unspin.storage.ingest import BatchAnalyzer, ingest
 from unspin.storage.search import search
 from unspin.storage.stats import stats
+from unspin.storage.write import content_hash
 from unspin.taxonomy import PTC_TECHNIQUES
 
 SOURCES = ("Daily Bugle", "Planet", "Sentinel", "Courier", "Clarion", "Herald", "Tribune", "Wire")

@@ -25,3 +25,19 @@ def test_plot_labels_are_display_names(tmp_path: Path, by: str) -> None:
     svg = output.read_text(encoding="utf-8")
     assert "Name Calling, Labeling" in svg and "Appeal to Fear or Prejudice" in svg
     assert "Appeal to fear-prejudice" not in svg
+
+
+def test_time_plot_shows_empty_periods_the_documents_behind_each_point_and_undated_ones(
+    tmp_path: Path,
+) -> None:
+    groups = [
+        GroupStats("2021-01", 3, 300, 2, {TECHNIQUES[0]: 1}),
+        GroupStats("2021-02"),  # no document: a gap, not a zero
+        GroupStats("2021-03", 1, 100, 1, {TECHNIQUES[0]: 1}),
+    ]
+    output = tmp_path / "months.svg"
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        plot_stats(Stats("month", None, TECHNIQUES[:1], groups, undated=4), output)
+    svg = output.read_text(encoding="utf-8")
+    assert "n=3" in svg and "n=0" in svg and "n=1" in svg
+    assert "4 undated documents not shown" in svg and "(unknown)" not in svg

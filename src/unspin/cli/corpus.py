@@ -1,4 +1,5 @@
-"""Corpus commands: ingest, stats, examples, search, export and plot.
+"""Corpus commands: ingest, stats, export and plot, and the options every corpus command shares
+(examples and search are in :mod:`unspin.cli.corpus_find`).
 
 SQLAlchemy, matplotlib and the model load inside the commands, so ``unspin --help`` stays fast.
 """
@@ -8,10 +9,10 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,10 +21,8 @@ from unspin.storage import DEFAULT_DB
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from unspin.storage.browse import Example, Found
     from unspin.storage.filters import Filters
     from unspin.storage.ingest import BatchAnalyzer
-    from unspin.storage.search import Hit
 
 db_option = click.option(
     "--db",
@@ -36,7 +35,6 @@ db_option = click.option(
 )
 
 Command = Callable[..., None]
-_F = TypeVar("_F", bound="Found")
 
 
 def _engine(db: str) -> Engine:
@@ -45,7 +43,7 @@ def _engine(db: str) -> Engine:
     return open_engine(db)
 
 
-def _reader(db: str) -> Engine:
+def reader(db: str) -> Engine:
     """The store at ``db`` for a command that only reads: never creates one."""
     from unspin.storage.db import StoreNotFoundError, open_engine
 
@@ -266,7 +264,7 @@ def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
     from unspin.storage.stats import stats as corpus_stats
     from unspin.storage.stats import undated_note, unreadable_note
 
-    result = corpus_stats(_reader(db), by, filters)
+    result = corpus_stats(reader(db), by, filters)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -286,84 +284,6 @@ def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
     unreadable = sum(g.unreadable for g in result.groups)
     if unreadable:
         click.echo(unreadable_note(unreadable), err=True)
-
-
-@click.command()
-@click.argument("technique", callback=technique_name)
-@db_option
-@filter_options(technique=False)
-@click.option("--limit", default=10, show_default=True)
-@format_option("text", "jsonl")
-def examples(technique: str, db: str, filters: Filters, limit: int, fmt: str) -> None:
-    """The highest-scoring spans of TECHNIQUE (corpus or display name, any case), in context."""
-    from unspin.storage.browse import examples as find_examples
-
-    found = find_examples(_reader(db), technique, filters, limit=limit)
-    _print_found(found, fmt, f"no spans of {technique!r} found", _example_text)
-
-
-def _example_text(example: Example) -> str:
-    """Score, document and the span in brackets within its context, exactly as written but
-    for runs of whitespace (one space each) and control characters (neutralised)."""
-    from unspin.cli.terminal import printable
-    from unspin.storage.browse import squeeze_spaces
-
-    span = click.style(f"[{printable(squeeze_spaces(example.span))}]", bold=True)
-    before, after = printable(example.before), printable(example.after)
-    return (
-        f"{example.score:.2f}  #{example.document_id} {printable(example.where)}"
-        f"{_copies(example.copies)}\n    …{before}{span}{after}…"
-    )
-
-
-def _copies(count: int) -> str:
-    """How many documents hold a text shown once, when more than one."""
-    return f" (the text of {count} documents)" if count > 1 else ""
-
-
-@click.command()
-@click.argument("query")
-@db_option
-@filter_options(technique=False)
-@click.option("--limit", default=20, show_default=True)
-@format_option("text", "jsonl")
-def search(query: str, db: str, filters: Filters, limit: int, fmt: str) -> None:
-    """Full-text search over the documents' texts; shows the techniques of spans holding the
-    words. A text published several times is shown once, with how many documents hold it.
-
-    QUERY: words (all must occur, any case), "a phrase", a OR b, -excluded, prefix*.
-    """
-    from unspin.storage.search import QuerySyntaxError
-    from unspin.storage.search import search as run_search
-
-    try:
-        hits = run_search(_reader(db), query, limit=limit, filters=filters)
-    except QuerySyntaxError as error:
-        raise click.UsageError(str(error)) from None
-    _print_found(hits, fmt, "no documents match", _hit_text)
-
-
-def _hit_text(hit: Hit) -> str:
-    """Document, snippet (control characters neutralised) and the techniques on the words."""
-    from unspin.cli.terminal import printable
-    from unspin.taxonomy import display_name
-
-    lines = [
-        f"#{hit.document_id} {printable(hit.where)}{_copies(hit.copies)}",
-        f"    {printable(hit.snippet)}",
-    ]
-    if hit.techniques:
-        named = ", ".join(f"{display_name(t)} ×{n}" for t, n in hit.techniques.items())
-        lines.append(f"    techniques on the query words: {named}")
-    return "\n".join(lines)
-
-
-def _print_found(found: Sequence[_F], fmt: str, empty: str, text: Callable[[_F], str]) -> None:
-    """Each result as a JSON line (``fmt`` jsonl) or as ``text``; ``empty`` on stderr if none."""
-    if not found:
-        click.echo(empty, err=True)
-    for item in found:
-        click.echo(json.dumps(item.to_dict(), ensure_ascii=False) if fmt == "jsonl" else text(item))
 
 
 @click.command()
@@ -396,7 +316,7 @@ def export(db: str, what: str, fmt: str, by: str, filters: Filters, output: Path
     from unspin.storage.filters import latest_model
     from unspin.storage.stats import stats as corpus_stats
 
-    engine = _reader(db)
+    engine = reader(db)
     records: Any
     if what == "documents":
         records = exporter.document_records(engine, filters)
@@ -427,7 +347,7 @@ def plot(db: str, by: str, filters: Filters, output: Path) -> None:
         raise click.UsageError("-o must end in .png or .svg")
     from unspin.storage.stats import undated_note
 
-    result = corpus_stats(_reader(db), by, filters)
+    result = corpus_stats(reader(db), by, filters)
     plot_stats(result, output)
     click.echo(f"plot written to {output}", err=True)
     if result.undated:

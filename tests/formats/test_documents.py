@@ -271,3 +271,18 @@ def test_published_dates_in_common_forms(tmp_path: Path) -> None:
     assert found == values
     assert [n.line for n in notes] == [7, 8, 9]
     assert str(notes[1]).endswith(":8: published 'yesterday' is not a date: stored undated")
+
+
+def test_stdin_bytes_are_decoded_line_by_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Stdin:
+        def __init__(self, data: bytes) -> None:
+            self.buffer = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+
+    monkeypatch.setattr("sys.stdin", Stdin(b'{"text": "Zo\xc3\xab."}\n{"text": "Zo\xeb."}\n'))
+    notes: list[FormatError] = []
+    items = list(iter_documents(Path("-"), notes=notes))
+    assert [i.text for i in items if isinstance(i, Document)] == ["Zoë.", "Zoë."]
+    assert len(notes) == 1 and "line 2 was not UTF-8" in str(notes[0])
+    monkeypatch.setattr("sys.stdin", Stdin(b""))
+    [empty] = iter_documents(Path("-"))
+    assert isinstance(empty, FormatError) and "is empty" in str(empty)

@@ -65,9 +65,13 @@ def iter_documents(
     notes = notes if notes is not None else []
     if path == STDIN:
         stdin = getattr(sys.stdin, "buffer", None)
-        lines: Iterable[str | None] = (
-            RecordLines(stdin, "<stdin>", max_bytes) if stdin is not None else sys.stdin
-        )
+        try:
+            lines: Iterable[str | None] = (
+                RecordLines(stdin, "<stdin>", max_bytes) if stdin is not None else sys.stdin
+            )
+        except FormatError as error:  # empty, or binary: one error, like a file's
+            yield error
+            return
         yield from _records_jsonl(lines, "<stdin>", max_bytes, notes)
         if isinstance(lines, RecordLines):
             notes.extend(FormatError("<stdin>", note) for note in lines.notes())

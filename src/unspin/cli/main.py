@@ -47,6 +47,10 @@ COMMANDS: dict[str, CommandEntry] = {
     "train-multilingual": CommandEntry(
         "unspin.cli.multilingual", "Train the multilingual model (Arabic and English)."
     ),
+    "convert": CommandEntry("unspin.cli.convert", "Convert between annotation formats."),
+    "labelstudio-config": CommandEntry(
+        "unspin.cli.convert", "Print Label Studio's labelling config for unspin's techniques."
+    ),
 }
 
 

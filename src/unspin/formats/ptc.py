@@ -15,7 +15,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from unspin.formats.annotated import (
+    Annotated,
+    Annotations,
+    Capacity,
+    check_unique_ids,
+    file_stem,
+    id_of,
+    losses,
+)
 from unspin.formats.errors import FormatError
+from unspin.formats.text import read_exact_utf8
 from unspin.schema import Document, SchemaError, Span
 
 _ARTICLE_NAME = re.compile(r"^article(?P<id>.+)\.txt$")
@@ -36,14 +46,7 @@ def read_article(path: Path) -> Document:
     """Read one ``article<ID>.txt`` file as a Document whose id is ``<ID>``."""
     match = _ARTICLE_NAME.match(path.name)
     article_id = match.group("id") if match else path.stem
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            text = handle.read()
-    except UnicodeDecodeError as error:
-        raise FormatError(path, f"not UTF-8 ({error.reason} at byte {error.start})") from None
-    except OSError as error:
-        raise FormatError(path, error.strerror or str(error)) from None
-    return Document(id=article_id, text=text)
+    return Document(id=id_of(article_id), text=read_exact_utf8(path))
 
 
 def read_articles(directory: Path) -> list[Document]:
@@ -264,6 +267,37 @@ def distinct_positions(spans: Iterable[Span]) -> list[Span]:
     return [Span(a, b, "propaganda", s.score) for (a, b), s in sorted(unique.items())]
 
 
+ARTICLES_FOLDER = "articles"
+LABELS_FILE = "labels-task2-TC.labels"
+CAPACITY = Capacity()
+
+
+def write_corpus(root: Path, items: list[Annotated]) -> list[str]:
+    """Write a PTC split folder (``articles/article<ID>.txt`` and one technique label file)
+    that :func:`read_corpus` reads back; return what the layout cannot hold."""
+    check_unique_ids(root, items)
+    for item in items:
+        names = [item.document.id, *(span.technique for span in item.spans)]
+        for name in names:
+            if name != name.strip() or any(char in name for char in "\t\r\n"):
+                raise FormatError(
+                    root, f"{name!r}: PTC label files hold no tabs, line breaks or edge spaces"
+                )
+    articles = root / ARTICLES_FOLDER
+    articles.mkdir(parents=True, exist_ok=True)
+    for item in items:
+        path = articles / f"article{file_stem(item.document.id)}.txt"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(item.document.text)
+    write_flc(root / LABELS_FILE, {item.document.id: item.spans for item in items})
+    return losses("PTC", items, CAPACITY)
+
+
+def read_ptc(root: Path) -> Annotations:
+    """A PTC split folder as annotated documents (for the converter)."""
+    return Annotations([Annotated(d, s) for d, s in read_corpus(root).pairs()])
+
+
 def _write_lines(path: Path, lines: list[str]) -> None:
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
 
@@ -287,7 +321,9 @@ __all__ = [
     "read_label_file",
     "read_label_rows",
     "read_labels",
+    "read_ptc",
     "read_tc_template",
+    "write_corpus",
     "write_flc",
     "write_si",
     "write_tc",

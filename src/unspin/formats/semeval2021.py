@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from unspin.formats.annotated import Annotated, Annotations, Capacity, losses
 from unspin.formats.errors import FormatError
 from unspin.formats.text import read_text_file
 from unspin.schema import Document, SchemaError, Span
@@ -106,3 +107,17 @@ def write_task2(path: Path, items: list[tuple[Document, list[Span]]]) -> None:
         for d, spans in items
     ]
     path.write_text(json.dumps(data, indent=4, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+CAPACITY = Capacity()
+
+
+def read_semeval2021(path: Path) -> Annotations:
+    """Subtask-2 memes as annotated documents, technique names as the file spells them."""
+    return Annotations([Annotated(d, s) for d, s in read_task2(path)])
+
+
+def write_semeval2021(path: Path, items: list[Annotated]) -> list[str]:
+    """Write subtask-2 JSON; return what it cannot hold."""
+    write_task2(path, [(item.document, item.spans) for item in items])
+    return losses("SemEval-2021", items, CAPACITY)

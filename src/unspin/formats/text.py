@@ -63,6 +63,19 @@ def read_text_file(path: str | Path, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
     return decode_bytes(read_file_bytes(path, max_bytes=max_bytes), str(path), max_bytes=max_bytes)
 
 
+def read_exact_utf8(path: str | Path, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
+    """The text of a UTF-8 file exactly as stored: newlines untranslated, empty allowed.
+
+    For files whose characters other files index by offset (PTC articles, brat texts), where
+    guessing an encoding or dropping a character would move every offset after it.
+    """
+    data = read_file_bytes(path, max_bytes=max_bytes)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FormatError(path, f"not UTF-8 ({error.reason} at byte {error.start})") from None
+
+
 def read_file_bytes(path: str | Path, *, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
     """The bytes of a file of at most ``max_bytes``, or a FormatError saying why not."""
     path = _existing_file(path)
@@ -323,6 +336,7 @@ __all__ = [
     "has_undecoded",
     "open_record_lines",
     "open_text_stream",
+    "read_exact_utf8",
     "read_file_bytes",
     "read_text_file",
 ]

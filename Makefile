@@ -17,13 +17,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[all]"
 	touch $(STAMP)
 
-# Development: adds training (torch, transformers), Ray (for the batch tests) and the test tools.
+# Development: adds training (torch, transformers), Ray (for the batch tests), spaCy and the test tools.
 install-dev: $(DEV_STAMP)
 
 $(DEV_STAMP): $(STAMP)
 	# torch first, pinned: on these machines 2.13.0 is a local CPU build; anything else pulls CUDA.
 	$(BIN)/python -m pip install -q "torch==2.13.0"
-	$(BIN)/python -m pip install -q -e ".[all,train,ray,dev]"
+	$(BIN)/python -m pip install -q -e ".[all,train,ray,dev,spacy]"
 	touch $(DEV_STAMP)
 
 run: install

@@ -205,9 +205,18 @@ class SpanHead:
         return cls(weight, bias)
 
 
+SHIPPED_MODELS = {"fast": DEFAULT_MODEL_DIR}
+"""Models that ship in the package, by the name a user may give instead of a folder."""
+
+
 def resolve_model_dir(model: str | Path | None) -> Path:
-    """The folder of the named model, or the shipped default when ``model`` is None."""
-    folder = DEFAULT_MODEL_DIR if model is None else Path(model)
+    """The folder ``model`` names (a folder, or a shipped model's name such as ``fast``), or
+    the shipped default when ``model`` is None."""
+    if model is None:
+        return DEFAULT_MODEL_DIR
+    folder = Path(model)
+    if not folder.is_dir() and str(model) in SHIPPED_MODELS:
+        folder = SHIPPED_MODELS[str(model)]
     if not folder.is_dir():
         raise ModelError(f"{folder}: model folder not found")
     return folder

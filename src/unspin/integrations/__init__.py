@@ -1,0 +1,1 @@
+"""unspin inside other tools: the spaCy pipeline component (``unspin[spacy]``)."""

@@ -39,7 +39,8 @@ typecheck: install-dev
 
 pytest: install-dev
 	scripts/ensure-chromium.sh
-	scripts/with-postgres.sh $(BIN)/pytest -q
+	UNSPIN_LABEL_STUDIO_HOME="$$(scripts/ensure-label-studio.sh)" \
+		scripts/with-postgres.sh $(BIN)/pytest -q
 
 # The core package alone (no extras) in a clean throwaway venv: analyze in every format, and no
 # web framework, database, torch or plotting import (scripts/check-core-install.sh).

@@ -133,9 +133,16 @@ class _TaskReader:
                 self.counts["tasks with several annotations"] += 1
             chosen = next((a for a in kept if a.get("ground_truth")), kept[-1])
             return Annotated(document, self._spans(where, document.text, chosen, False))
-        predictions = [p for p in task.get("predictions") or [] if isinstance(p, dict)]
-        if not predictions:
+        return self._predicted(where, document, task)
+
+    def _predicted(self, where: str, document: Document, task: dict[str, Any]) -> Annotated:
+        listed = task.get("predictions") or []
+        predictions = [p for p in listed if isinstance(p, dict)]
+        if len(predictions) < len(listed):
+            self.counts["tasks whose predictions are ids only (read them from /api/tasks)"] += 1
+        if not listed:
             self.counts["tasks with neither annotations nor predictions"] += 1
+        if not predictions:
             return Annotated(document, [])
         if len(predictions) > 1:
             self.counts["tasks with several predictions (the last was read)"] += 1

@@ -9,8 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from annotation_fixtures import hostile_documents, scored
 from unspin.cli.main import main
-from unspin.formats.ptc import read_articles, read_labels
+from unspin.formats.annotated import Annotated
+from unspin.formats.brat import write_brat
+from unspin.formats.labelstudio import write_label_studio
+from unspin.formats.ptc import read_articles, read_labels, write_flc
+from unspin.schema import Document, Span
 
 PTC_TRAIN = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ptc" / "train"
 needs_ptc = pytest.mark.skipif(
@@ -237,3 +242,42 @@ def test_araieval2024_scores_unmerged_spans_from_jsonl(tmp_path: Path, runner: C
     assert "Name_Calling,Labeling" in scores["per_technique"]
     table = runner.invoke(main, ["evaluate", "--task", "araieval2024", str(gold), str(pred)])
     assert "merging" not in table.output
+
+
+def test_annotation_formats_score_as_their_labels_do(tmp_path: Path, runner: CliRunner) -> None:
+    gold = hostile_documents()
+    predicted = [
+        Annotated(
+            i.document,
+            [
+                Span(s.start, min(s.end + 1, len(i.document.text)), s.technique)
+                for s in i.spans[::2]
+            ],
+        )
+        for i in gold
+    ]
+    write_brat(tmp_path / "gold", gold)
+    write_label_studio(tmp_path / "pred.json", scored(predicted))
+    write_flc(tmp_path / "gold.labels", {i.document.id: i.spans for i in gold})
+    write_flc(tmp_path / "pred.labels", {i.document.id: i.spans for i in predicted})
+    for task in ("si", "tc", "flc"):
+        from_formats = evaluate_json(runner, task, tmp_path / "gold", tmp_path / "pred.json")
+        from_labels = evaluate_json(
+            runner, task, tmp_path / "gold.labels", tmp_path / "pred.labels"
+        )
+        for key in ("precision", "recall", "f1", "gold", "predicted", "per_technique"):
+            assert from_formats[key] == from_labels[key], (task, key)
+    assert 0 < float(str(from_formats["f1"])) < 1
+
+
+def test_unknown_techniques_in_annotations_are_refused(tmp_path: Path, runner: CliRunner) -> None:
+    write_label_studio(
+        tmp_path / "gold.json",
+        [Annotated(Document("a", "Fake news!"), [Span(0, 4, "Loaded Langauge")])],
+    )
+    result = runner.invoke(
+        main,
+        ["evaluate", "--task", "flc", str(tmp_path / "gold.json"), str(tmp_path / "gold.json")],
+    )
+    assert result.exit_code == 1
+    assert "unknown technique 'Loaded Langauge' (did you mean 'Loaded_Language'?)" in result.output

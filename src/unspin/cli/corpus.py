@@ -35,6 +35,8 @@ db_option = click.option(
 )
 
 Command = Callable[..., None]
+ANNOTATION_FORMATS = ("label-studio", "brat")
+"""Export formats for annotation tools: documents with the latest model's spans."""
 
 
 def _engine(db: str) -> Engine:
@@ -294,7 +296,7 @@ def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
     default="documents",
     show_default=True,
 )
-@format_option("jsonl", "csv", "parquet")
+@format_option("jsonl", "csv", "parquet", *ANNOTATION_FORMATS)
 @by_option("source", "month", "week", "language", "all", help="Grouping for --what stats.")
 @filter_options(technique=True)
 @click.option(
@@ -302,10 +304,11 @@ def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
     "--output",
     type=click.Path(path_type=Path),
     default=None,
-    help="Output file (default: stdout; parquet needs a file).",
+    help="Output file (default: stdout; parquet, label-studio and brat need one).",
 )
 def export(db: str, what: str, fmt: str, by: str, filters: Filters, output: Path | None) -> None:
-    """Export documents, spans or statistics as JSONL, CSV or Parquet.
+    """Export documents, spans or statistics as JSONL, CSV or Parquet, or documents with the
+    latest model's spans as Label Studio tasks (predictions) or a brat folder, to annotate.
 
     Each document is a record of its own, copies of one text included (``text_id`` tells them
     apart); span records carry the document's own id. With --technique, documents (and spans)
@@ -317,6 +320,9 @@ def export(db: str, what: str, fmt: str, by: str, filters: Filters, output: Path
     from unspin.storage.stats import stats as corpus_stats
 
     engine = reader(db)
+    if fmt in ANNOTATION_FORMATS:
+        _export_annotations(engine, fmt, filters, output)
+        return
     records: Any
     if what == "documents":
         records = exporter.document_records(engine, filters)
@@ -329,6 +335,20 @@ def export(db: str, what: str, fmt: str, by: str, filters: Filters, output: Path
     count = exporter.write_records(records, fmt, output if output is not None else sys.stdout)
     if output is not None:
         click.echo(f"{count} records written to {output}", err=True)
+
+
+def _export_annotations(engine: Engine, fmt: str, filters: Filters, output: Path | None) -> None:
+    from unspin.formats.convert import FORMATS
+    from unspin.storage.export import annotated_documents
+
+    if output is None:
+        raise click.UsageError(
+            f"--format {fmt} needs -o {'FILE.json' if fmt == 'label-studio' else 'FOLDER'}"
+        )
+    items = list(annotated_documents(engine, filters))
+    for note in FORMATS[fmt].write(output, items):
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"{len(items)} documents written to {output}", err=True)
 
 
 @click.command()

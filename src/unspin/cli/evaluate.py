@@ -7,8 +7,15 @@ from pathlib import Path
 
 import click
 
+from unspin.formats.convert import FORMATS
 from unspin.metrics import SpanScore
-from unspin.metrics.evaluation import SEMEVAL2021_TASKS, TASKS, Evaluation, evaluate_files
+from unspin.metrics.evaluation import (
+    PTC_TASKS,
+    SEMEVAL2021_TASKS,
+    TASKS,
+    Evaluation,
+    evaluate_files,
+)
 
 
 @click.command("evaluate")
@@ -17,7 +24,7 @@ from unspin.metrics.evaluation import SEMEVAL2021_TASKS, TASKS, Evaluation, eval
     type=click.Choice(TASKS),
     required=True,
     help=(
-        "si: spans only; tc: techniques of gold spans; flc: technique-aware spans (PTC .labels); "
+        "si: spans only; tc: techniques of gold spans; flc: technique-aware spans; "
         "semeval2021-1/-2: SemEval-2021 Task 6 subtask 1/2 (JSON); araieval2024: ArAIEval-2024 "
         "task 1 spans (JSONL; overlaps not merged)."
     ),
@@ -32,16 +39,36 @@ from unspin.metrics.evaluation import SEMEVAL2021_TASKS, TASKS, Evaluation, eval
         "predictions in unspin's names (e.g. from unspin analyze) can be scored."
     ),
 )
+@click.option(
+    "--gold-format", type=click.Choice(list(FORMATS)), default=None, help="Format of GOLD."
+)
+@click.option(
+    "--pred-format", type=click.Choice(list(FORMATS)), default=None, help="Format of PRED."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate(task: str, gold: Path, pred: Path, map_techniques: bool, as_json: bool) -> None:
+def evaluate(
+    task: str,
+    gold: Path,
+    pred: Path,
+    map_techniques: bool,
+    gold_format: str | None,
+    pred_format: str | None,
+    as_json: bool,
+) -> None:
     """Score PRED labels against GOLD labels.
 
-    For si, tc and flc each is a PTC .labels file or a folder of them; for the SemEval-2021
-    tasks, a subtask-1 or subtask-2 JSON file.
+    For si, tc and flc each is a PTC .labels file or a folder of them, or annotated documents
+    in any format 'unspin convert' reads (Label Studio export, brat folder, PTC folder,
+    SemEval-2021 JSON, analysis JSONL; techniques mapped onto the taxonomy). For the
+    SemEval-2021 tasks, a subtask-1 or subtask-2 JSON file.
     """
     if map_techniques and task not in SEMEVAL2021_TASKS:
         raise click.UsageError("--map-techniques is for the semeval2021 tasks only")
-    result = evaluate_files(task, gold, pred, map_techniques=map_techniques)
+    if (gold_format or pred_format) and task not in PTC_TASKS:
+        raise click.UsageError("--gold-format/--pred-format are for si, tc and flc")
+    result = evaluate_files(
+        task, gold, pred, map_techniques=map_techniques, formats=(gold_format, pred_format)
+    )
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
         return

@@ -7,7 +7,20 @@ from pathlib import Path
 import click
 
 from unspin.cli.errors import UserError, missing_extra
+from unspin.formats.convert import FORMATS, resolve_format
 from unspin.training.config import TrainConfig
+
+
+def data_sources(paths: tuple[Path, ...], formats: tuple[str, ...]) -> list[dict[str, str]]:
+    """``--data`` paths with their formats: one ``--format`` for all, one per path, or none."""
+    if formats and len(formats) not in (1, len(paths)):
+        raise click.UsageError("give --format once, or once for each --data")
+    given = formats * len(paths) if len(formats) == 1 else formats or (None,) * len(paths)
+    return [
+        {"path": str(path), "format": resolve_format(path, fmt, "--data").name}
+        for path, fmt in zip(paths, given, strict=True)
+    ]
+
 
 model_output_option = click.option(
     "-o",
@@ -23,8 +36,44 @@ model_output_option = click.option(
     "--ptc",
     "ptc",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    required=True,
+    default=None,
     help="PTC-layout training folder (articles + technique labels), e.g. ../shared/data/ptc/train.",
+)
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(exists=True, path_type=Path),
+    multiple=True,
+    help="Annotated documents in any format 'unspin convert' reads (Label Studio export, brat "
+    "folder, PTC folder, SemEval-2021 JSON, analysis JSONL); repeatable. Split into train, dev "
+    "and test with the --ptc articles.",
+)
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(list(FORMATS)),
+    multiple=True,
+    help="Format of --data (once for all, or once per --data in order); inferred by default.",
+)
+@click.option(
+    "--init",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Fine-tune this model folder (e.g. the shipped model) instead of the bare encoder.",
+)
+@click.option(
+    "--dev-share",
+    type=click.FloatRange(0.0, 0.9),
+    default=TrainConfig.dev_share,
+    show_default=True,
+    help="Share of the articles that tune decoding.",
+)
+@click.option(
+    "--test-share",
+    type=click.FloatRange(0.0, 0.9),
+    default=TrainConfig.test_share,
+    show_default=True,
+    help="Share of the articles scored in the model card.",
 )
 @click.option(
     "--semeval2021",
@@ -104,7 +153,12 @@ model_output_option = click.option(
 @click.option("--no-quantize", is_flag=True, help="Ship fp32 weights instead of int8.")
 @click.option("--threads", type=int, default=TrainConfig.threads, show_default=True)
 def train_command(
-    ptc: Path,
+    ptc: Path | None,
+    data: tuple[Path, ...],
+    formats: tuple[str, ...],
+    init: str | None,
+    dev_share: float,
+    test_share: float,
     semeval2021: Path | None,
     output: Path,
     epochs: int,
@@ -127,12 +181,19 @@ def train_command(
     """Fine-tune a span tagger, tune its decoding, export ONNX and write a model folder."""
     try:
         from unspin.training.checkpoint import ResumeError
+        from unspin.training.data import DataError
         from unspin.training.distill import TeacherError
         from unspin.training.train import train
     except ImportError as error:
         raise missing_extra("training", "train", error) from None
+    if ptc is None and not data:
+        raise click.UsageError("give --ptc, --data or both")
     config = TrainConfig(
-        ptc=str(ptc),
+        ptc=str(ptc) if ptc else None,
+        data=data_sources(data, formats),
+        init=init,
+        dev_share=dev_share,
+        test_share=test_share,
         output=str(output),
         semeval2021=str(semeval2021) if semeval2021 else None,
         encoder=encoder,
@@ -153,5 +214,5 @@ def train_command(
     )
     try:
         train(config, log=lambda message: click.echo(message, err=True), resume=resume)
-    except (ResumeError, TeacherError) as error:
+    except (ResumeError, TeacherError, DataError) as error:
         raise UserError(error) from None

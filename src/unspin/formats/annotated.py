@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -120,3 +120,25 @@ def check_fragment(path: Path, where: str, text: str, span: Span, fragment: str 
 
 def _lines_as_spaces(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ")
+
+
+def map_to_taxonomy(path: Path, items: list[Annotated]) -> list[Annotated]:
+    """``items`` with every technique named by its taxonomy name (display names, SemEval-2021
+    names and any letter case are understood); an unknown name is refused with the closest
+    known one."""
+    from unspin.taxonomy import UnknownTechniqueError, resolve_technique
+
+    names: dict[str, str] = {}
+    for name in {span.technique for item in items for span in item.spans}:
+        try:
+            names[name] = resolve_technique(name).name
+        except UnknownTechniqueError as error:
+            raise FormatError(path, str(error.args[0])) from None
+    return [
+        Annotated(
+            item.document,
+            [replace(s, technique=names[s.technique]) for s in item.spans],
+            item.model,
+        )
+        for item in items
+    ]

@@ -1,7 +1,8 @@
 """Score a file of predictions against a file of gold labels: the tasks of ``unspin evaluate``.
 
-PTC tasks read ``.labels`` files (or folders of them): ``si`` spans only, ``tc`` techniques of
-given spans, ``flc`` technique-aware spans. SemEval-2021 Task 6 tasks read its JSON files:
+PTC tasks read ``.labels`` files (or folders of them), or annotated documents in any format
+``unspin convert`` reads: ``si`` spans only, ``tc`` techniques of given spans, ``flc``
+technique-aware spans. SemEval-2021 Task 6 tasks read its JSON files:
 ``semeval2021-1`` techniques per text, ``semeval2021-2`` technique spans. ``araieval2024``
 reads ArAIEval-2024 task 1 JSONL (gold with texts, predictions in its output format) and scores
 technique-aware spans without merging overlaps, as that task does.
@@ -13,8 +14,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from unspin.formats.annotated import map_to_taxonomy
 from unspin.formats.araieval import read_span_predictions, read_spans
-from unspin.formats.ptc import group_rows, read_label_file
+from unspin.formats.convert import read_annotations
+from unspin.formats.ptc import LabelRow, group_rows, read_label_file
 from unspin.formats.semeval2021 import read_task1, read_task2
 from unspin.metrics.semeval2021 import multilabel_score, task2_score
 from unspin.metrics.spans import SpanScore, araieval_score, flc_score, si_score
@@ -68,10 +71,34 @@ class Evaluation:
         }
 
 
+def read_rows(path: Path, *, need_techniques: bool, fmt: str | None = None) -> list[LabelRow]:
+    """Label rows of a PTC ``.labels`` file (or a folder of them), or of annotated documents in
+    any format ``unspin convert`` reads (``fmt``, else inferred from ``path``), their
+    techniques mapped onto the taxonomy (an unknown one is refused with the closest name)."""
+    if fmt is None and _holds_labels(path):
+        return read_label_file(path, need_techniques=need_techniques)
+    items = map_to_taxonomy(path, read_annotations(path, fmt).items)
+    return [LabelRow(i.document.id, s.start, s.end, s.technique) for i in items for s in i.spans]
+
+
+def _holds_labels(path: Path) -> bool:
+    if path.is_dir():
+        return all(p.suffix == ".labels" for p in path.iterdir() if p.is_file())
+    return path.suffix == ".labels" or not path.exists()
+
+
 def evaluate_files(
-    task: str, gold_path: Path, pred_path: Path, *, map_techniques: bool = False
+    task: str,
+    gold_path: Path,
+    pred_path: Path,
+    *,
+    map_techniques: bool = False,
+    formats: tuple[str | None, str | None] = (None, None),
 ) -> Evaluation:
     """Score ``pred_path`` against ``gold_path`` on ``task`` (one of :data:`TASKS`).
+
+    For the PTC tasks either file may be annotated documents in another format (``formats``:
+    gold's and pred's, inferred when None; see :func:`read_rows`).
 
     With ``map_techniques`` (SemEval-2021 tasks only) gold and predicted SemEval-2021 technique
     names are mapped onto unspin's (``SEMEVAL2021_TO_UNSPIN``) before scoring, so predictions
@@ -88,8 +115,8 @@ def evaluate_files(
         score = araieval_score(spans, read_span_predictions(pred_path))
         return Evaluation(task, gold_path, pred_path, score.micro, score.per_technique)
     need_techniques = task != "si"
-    gold = read_label_file(gold_path, need_techniques=need_techniques)
-    pred = read_label_file(pred_path, need_techniques=need_techniques)
+    gold = read_rows(gold_path, need_techniques=need_techniques, fmt=formats[0])
+    pred = read_rows(pred_path, need_techniques=need_techniques, fmt=formats[1])
     if task == "si":
         overall, per_technique = si_score(group_rows(gold), group_rows(pred)), {}
     elif task == "flc":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,8 @@ from typing import IO, Any
 from sqlalchemy import Engine, String, cast, false, func, select
 from sqlalchemy.orm import Session
 
-from unspin.schema import ModelInfo
+from unspin.formats.annotated import Annotated
+from unspin.schema import Document, ModelInfo, Span
 from unspin.storage.filters import Filters, filtered, latest_model
 from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow, TextRow
 from unspin.storage.stats import Stats
@@ -135,6 +137,37 @@ def span_records(
             record["published"] = row[2].isoformat() if row[2] else None
             record["text"] = row.text[row.start : row.end]
             yield record
+
+
+def annotated_documents(
+    engine: Engine, filters: Filters | None = None, model: ModelInfo | None = None
+) -> Iterator[Annotated]:
+    """Each document ``filters`` match with the spans ``model`` (default: the latest) found in
+    its text, for an annotation tool (``unspin export --format label-studio|brat``)."""
+    model = model or latest_model(engine)
+    if model is None:
+        return
+    records = iter(document_records(engine, filters, model))
+    while chunk := list(itertools.islice(records, 500)):
+        spans: dict[int, list[Span]] = {}
+        query = (
+            select(
+                AnalysisRow.text_id, SpanRow.start, SpanRow.end, SpanRow.technique, SpanRow.score
+            )
+            .join(SpanRow, SpanRow.analysis_id == AnalysisRow.id)
+            .where(
+                AnalysisRow.made_by(model), AnalysisRow.text_id.in_({r["text_id"] for r in chunk})
+            )
+            .order_by(SpanRow.start, SpanRow.id)
+        )
+        with Session(engine) as session:
+            for text_id, start, end, technique, score in session.execute(query):
+                spans.setdefault(text_id, []).append(Span(start, end, technique, score))
+        for record in chunk:
+            document = Document.from_dict(
+                {**record, "id": record["external_id"] or str(record["id"])}
+            )
+            yield Annotated(document, spans.get(record["text_id"], []), model)
 
 
 def stats_records(stats: Stats) -> Iterator[dict[str, Any]]:

@@ -23,7 +23,8 @@ class TrainConfig:
     settings with a default (older checkpoints resume with it), never rename one.
     """
 
-    ptc: str
+    ptc: str | None
+    """A PTC split folder; None when all the articles come from ``data``."""
     output: str
     semeval2021: str | None = None
     encoder: str | None = None
@@ -59,6 +60,12 @@ class TrainConfig:
     threads: int = 2
     quantize: bool = True
     limit_articles: int | None = None
+    data: list[dict[str, str]] = field(default_factory=list)
+    """Annotated documents in any format ``unspin convert`` reads, each ``{"path", "format"}``;
+    split into train, dev and test together with the PTC articles."""
+    init: str | None = None
+    """A model folder whose weights the run starts from (fine-tuning) instead of the bare
+    encoder's."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

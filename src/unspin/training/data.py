@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from unspin.errors import UnspinError
 from unspin.formats.ptc import read_corpus
 from unspin.inference.span_features import N_SURFACE_FEATURES, surface_features
 from unspin.inference.windows import TextEncoder, plan_windows
 from unspin.schema import Document, Span
 from unspin.taxonomy import technique_names
+
+
+class DataError(UnspinError, ValueError):
+    """Training data that cannot be used as given (no documents, an id twice, ...)."""
 
 
 @dataclass
@@ -79,6 +85,26 @@ def _share(total: int, share: float) -> int:
 def load_ptc(path: Path) -> list[tuple[Document, list[Span]]]:
     """PTC articles with their technique spans."""
     return read_corpus(path).pairs()
+
+
+def load_annotated(
+    path: Path, fmt: str | None, techniques: list[str], log: Callable[[str], None] = print
+) -> list[tuple[Document, list[Span]]]:
+    """Annotated documents in any format ``unspin convert`` reads (``fmt`` None: inferred from
+    ``path``), technique names mapped onto the taxonomy (an unknown one is refused). Spans of
+    techniques outside ``techniques`` are left out, and what was left out is logged."""
+    from unspin.formats.annotated import map_to_taxonomy
+    from unspin.formats.convert import read_annotations
+
+    annotations = read_annotations(path, fmt)
+    for note in annotations.notes:
+        log(f"{path}: {note}")
+    items = map_to_taxonomy(path, annotations.items)
+    outside = Counter(s.technique for i in items for s in i.spans if s.technique not in techniques)
+    if outside:
+        left = ", ".join(f"{name} ({count})" for name, count in sorted(outside.items()))
+        log(f"{path}: spans of techniques the model does not name, left out: {left}")
+    return [(i.document, [s for s in i.spans if s.technique in techniques]) for i in items]
 
 
 def load_semeval2021(

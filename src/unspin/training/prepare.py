@@ -16,10 +16,12 @@ from unspin.inference.windows import TextEncoder
 from unspin.schema import Document, Span
 from unspin.training.config import Log, TrainConfig
 from unspin.training.data import (
+    DataError,
     Example,
     Split,
     build_examples,
     default_techniques,
+    load_annotated,
     load_ptc,
     load_semeval2021,
     split_by_article,
@@ -53,7 +55,7 @@ def prepare_data(config: TrainConfig, log: Log) -> TrainingData:
     text_encoder = TextEncoder.from_file(encoder_path / "tokenizer.json")
     techniques = default_techniques()
     channels = channels_for(techniques)
-    split = load_split(config)
+    split = load_split(config, log)
     memes = load_training_memes(config, techniques)
     log(
         f"articles: train {len(split.train)}, dev {len(split.dev)}, test {len(split.test)}; "
@@ -75,9 +77,21 @@ def prepare_data(config: TrainConfig, log: Log) -> TrainingData:
     return TrainingData(encoder_path, text_encoder, techniques, channels, split, memes, examples)
 
 
-def load_split(config: TrainConfig) -> Split:
-    """The seeded train/dev/test split of ``config``'s PTC data."""
-    pairs = load_ptc(Path(config.ptc))
+def load_split(config: TrainConfig, log: Log = print) -> Split:
+    """The seeded train/dev/test split of ``config``'s PTC articles and annotated documents."""
+    pairs = load_ptc(Path(config.ptc)) if config.ptc else []
+    for source in config.data:
+        found = load_annotated(
+            Path(source["path"]), source.get("format"), default_techniques(), log
+        )
+        pairs += found
+    seen: set[str] = set()
+    for document, _ in pairs:
+        if document.id in seen:
+            raise DataError(f"document id {document.id!r} comes twice in the training data")
+        seen.add(document.id)
+    if not pairs:
+        raise DataError("no training documents: give --ptc or --data")
     if config.limit_articles:
         pairs = sorted(pairs, key=lambda p: p[0].id)[: config.limit_articles]
     return split_by_article(pairs, config.seed, config.dev_share, config.test_share)

@@ -19,6 +19,7 @@ from unspin.training.folder import finish_model_folder, start_model_folder, writ
 from unspin.training.loop import keep_best_weights, optimisation, run_epochs, seed_everything
 from unspin.training.model import SpanTagger
 from unspin.training.prepare import prepare_data
+from unspin.training.warm_start import load_folder_weights
 
 
 def train(config: TrainConfig, log: Log = print, resume: bool = False) -> Path:
@@ -34,6 +35,9 @@ def train(config: TrainConfig, log: Log = print, resume: bool = False) -> Path:
     output.mkdir(parents=True, exist_ok=True)
     data = prepare_data(config, log)
     model = SpanTagger.from_pretrained(data.encoder_path, len(data.channels), len(data.techniques))
+    if config.init:
+        read = load_folder_weights(model, Path(config.init), data.channels)
+        log(f"starting from the weights of {read}")
     parts = optimisation(config, model, len(data.examples))
     start_model_folder(output, data.encoder_path, config, data.channels, data.techniques)
     checkpoint = output / CHECKPOINT_FILE

@@ -1,0 +1,83 @@
+"""``unspin train --init``: start from the weights of an existing model folder.
+
+A model folder keeps its network as ONNX: ``model.fp32.onnx`` where training left it, else the
+int8 ``model.onnx`` that ships (its weights are dequantised, ``(q - zero_point) * scale``). The
+graph's initializers carry the torch parameter names (``model.<parameter>``) except the weights
+of linear layers, which are named after the graph node that multiplies by them; the node's path
+(``/model/encoder/.../query/MatMul``) names the layer. The span classifier comes from
+``span_head.npz``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from unspin.inference.model_folder import ModelConfig
+from unspin.training.data import DataError
+from unspin.training.export import FP32_FILE
+from unspin.training.model import SpanTagger
+
+_PREFIX = "model."
+_QUANTIZED = "_quantized"
+_UNUSED = ("encoder.pooler.", "encoder.embeddings.position_ids")
+"""Parameters the exported graph leaves out because the tagger never uses them."""
+
+
+def load_folder_weights(model: SpanTagger, folder: Path, channels: list[str]) -> Path:
+    """Set ``model``'s weights to those of the model folder ``folder``; return the ONNX file
+    read. Raises DataError when the folder's channels or network do not fit ``model``."""
+    config = ModelConfig.load(folder)
+    if config.channels != channels:
+        raise DataError(f"--init {folder}: its channels {config.channels} are not {channels}")
+    onnx_path = folder / FP32_FILE
+    if not onnx_path.is_file():
+        onnx_path = folder / config.onnx_file
+    state = onnx_weights(onnx_path)
+    head = np.load(folder / config.span_head_file)
+    state["span_head.weight"] = head["weight"].T
+    state["span_head.bias"] = head["bias"]
+    expected = model.state_dict()
+    missing = [k for k in expected if k not in state and not k.startswith(_UNUSED)]
+    unexpected = [k for k in state if k not in expected]
+    wrong = [k for k in state if k in expected and tuple(expected[k].shape) != state[k].shape]
+    if missing or unexpected or wrong:
+        raise DataError(
+            f"--init {folder}: its network does not fit the encoder being trained "
+            f"(missing {missing[:3]}, unknown {unexpected[:3]}, other shapes {wrong[:3]})"
+        )
+    tensors = {k: torch.from_numpy(np.ascontiguousarray(v, np.float32)) for k, v in state.items()}
+    model.load_state_dict(tensors, strict=False)
+    return onnx_path
+
+
+def onnx_weights(path: Path) -> dict[str, np.ndarray]:
+    """The torch parameters of an exported SpanTagger, read from its ONNX graph."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    state: dict[str, np.ndarray] = {}
+    for name in arrays:
+        if not name.startswith(_PREFIX) or name.endswith(("_scale", "_zero_point")):
+            continue
+        state[name[len(_PREFIX) :].removesuffix(_QUANTIZED)] = _value(arrays, name)
+    for node in graph.node:
+        if node.op_type in ("MatMul", "MatMulInteger") and node.input[1] in arrays:
+            layer = ".".join(node.output[0].split("/")[2:-1])
+            state[f"{layer}.weight"] = _value(arrays, node.input[1]).T
+    return state
+
+
+def _value(arrays: dict[str, np.ndarray], name: str) -> np.ndarray:
+    """An initializer as float32, dequantised when it is int8."""
+    value = arrays[name]
+    if not name.endswith(_QUANTIZED):
+        return value.astype(np.float32)
+    stem = name.removesuffix(_QUANTIZED)
+    zero = arrays[f"{stem}_zero_point"].astype(np.float32)
+    scale = arrays[f"{stem}_scale"].astype(np.float32)
+    return (value.astype(np.float32) - zero) * scale

@@ -1,0 +1,177 @@
+"""``unspin train --init`` and ``--data``: fine-tuning a model folder on annotated documents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("onnx")
+
+import onnxruntime as ort
+import torch
+from click.testing import CliRunner
+
+from unspin.cli.main import main
+from unspin.formats.annotated import Annotated
+from unspin.formats.brat import write_brat
+from unspin.formats.labelstudio import write_label_studio
+from unspin.formats.ptc import read_ptc
+from unspin.inference import Analyzer
+from unspin.inference.model_folder import DEFAULT_MODEL_DIR
+from unspin.training.config import default_encoder_path
+from unspin.training.data import DataError, channels_for, default_techniques
+from unspin.training.export import FP32_FILE
+from unspin.training.model import SpanTagger
+from unspin.training.warm_start import load_folder_weights, onnx_weights
+
+TINY = ["--epochs", "1", "--max-steps", "2", "--batch-size", "2", "--max-length", "64"]
+
+
+def fresh_tagger() -> SpanTagger:
+    techniques = default_techniques()
+    return SpanTagger.from_pretrained(
+        default_encoder_path(), len(channels_for(techniques)), len(techniques)
+    )
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from training.conftest import write_tiny_ptc
+
+    root = tmp_path_factory.mktemp("tiny")
+    output = root / "model"
+    result = CliRunner().invoke(
+        main, ["train", "--ptc", str(write_tiny_ptc(root / "ptc")), "-o", str(output), *TINY]
+    )
+    assert result.exit_code == 0, result.output
+    return output
+
+
+def torch_logits(model: SpanTagger, ids: np.ndarray) -> np.ndarray:
+    model.eval()
+    with torch.no_grad():
+        logits, _ = model(torch.from_numpy(ids), torch.ones_like(torch.from_numpy(ids)))
+    return logits.numpy()
+
+
+def onnx_logits(path: Path, ids: np.ndarray) -> np.ndarray:
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    logits: np.ndarray = session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[
+        0
+    ]
+    return logits
+
+
+IDS = np.array([[101, 2023, 2003, 1037, 6659, 1998, 26316, 2933, 999, 102]], dtype=np.int64)
+
+
+def test_weights_read_from_the_fp32_graph_compute_what_the_graph_computes(tiny_model: Path) -> None:
+    model = fresh_tagger()
+    read = load_folder_weights(model, tiny_model, channels_for(default_techniques()))
+    assert read.name == FP32_FILE
+    np.testing.assert_allclose(
+        torch_logits(model, IDS), onnx_logits(tiny_model / FP32_FILE, IDS), atol=1e-4
+    )
+    head = np.load(tiny_model / "span_head.npz")
+    np.testing.assert_array_equal(model.span_head.weight.detach().numpy(), head["weight"].T)
+
+
+def test_int8_weights_dequantise_close_to_the_fp32_ones(tiny_model: Path) -> None:
+    exact = onnx_weights(tiny_model / FP32_FILE)
+    dequantised = onnx_weights(tiny_model / "model.onnx")
+    assert dequantised.keys() == exact.keys()
+    for name, value in exact.items():
+        step = np.abs(value).max() / 127 if value.size else 0.0
+        assert np.abs(dequantised[name] - value).max() <= step + 1e-6, name
+
+
+def test_the_shipped_int8_model_can_be_fine_tuned_from() -> None:
+    model = fresh_tagger()
+    read = load_folder_weights(model, DEFAULT_MODEL_DIR, channels_for(default_techniques()))
+    assert read.name == "model.onnx"
+    ours = 1 / (1 + np.exp(-torch_logits(model, IDS)))
+    shipped = 1 / (1 + np.exp(-onnx_logits(read, IDS)))
+    assert np.abs(ours - shipped).mean() < 0.03, "int8 activations aside, the same network"
+
+
+def test_a_folder_with_other_channels_is_refused(tiny_model: Path) -> None:
+    with pytest.raises(DataError, match="channels"):
+        load_folder_weights(fresh_tagger(), tiny_model, ["propaganda", "Loaded_Language"])
+
+
+def gold_items(root: Path) -> list[Annotated]:
+    from training.conftest import write_tiny_ptc
+
+    return read_ptc(write_tiny_ptc(root)).items
+
+
+def test_train_init_on_label_studio_and_brat_data(tiny_model: Path, tmp_path: Path) -> None:
+    items = gold_items(tmp_path / "gold")
+    export = tmp_path / "export.json"
+    write_label_studio(export, items[:2])
+    write_brat(tmp_path / "brat", items[2:])
+    output = tmp_path / "tuned"
+    result = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--data",
+            str(export),
+            "--data",
+            str(tmp_path / "brat"),
+            "--init",
+            str(tiny_model),
+            "-o",
+            str(output),
+            "--dev-share",
+            "0.25",
+            "--test-share",
+            "0.25",
+            *TINY,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert f"starting from the weights of {tiny_model / FP32_FILE}" in result.output
+    saved = json.loads((output / "training_config.json").read_text())
+    assert saved["init"] == str(tiny_model) and saved["ptc"] is None
+    assert [d["format"] for d in saved["data"]] == ["label-studio", "brat"]
+    assert Analyzer(output).analyze("Take back our town!").document.text
+
+
+def test_unknown_techniques_are_refused_with_a_suggestion(tmp_path: Path) -> None:
+    items = gold_items(tmp_path / "gold")
+    first = items[0]
+    typo = [
+        Annotated(
+            first.document, [s.__class__(s.start, s.end, "Loaded Langauge") for s in first.spans]
+        )
+    ]
+    write_label_studio(tmp_path / "typo.json", typo)
+    result = CliRunner().invoke(
+        main, ["train", "--data", str(tmp_path / "typo.json"), "-o", str(tmp_path / "m"), *TINY]
+    )
+    assert result.exit_code == 1
+    assert "unknown technique 'Loaded Langauge' (did you mean 'Loaded_Language'?)" in result.output
+    mismatch = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--data",
+            str(tmp_path / "typo.json"),
+            "--data",
+            str(tmp_path / "typo.json"),
+            "--format",
+            "brat",
+            "--format",
+            "ptc",
+            "--format",
+            "jsonl",
+            "-o",
+            str(tmp_path / "m"),
+        ],
+    )
+    assert mismatch.exit_code == 2 and "once for each --data" in mismatch.output

@@ -246,3 +246,44 @@ def test_serve_reads_the_database_from_the_environment(
     result = runner.invoke(main, ["serve"])
     assert result.exit_code == 1 and "no corpus database at" in result.output
     assert not (tmp_path / "none.db").exists()
+
+
+def test_export_to_annotation_tools_with_the_corpus_filters(
+    runner: CliRunner, corpus: tuple[Path, str], tmp_path: Path
+) -> None:
+    from unspin.formats.convert import read_annotations
+
+    path, db = corpus
+    runner.invoke(main, ["ingest", str(path), "--db", db])
+    tasks = tmp_path / "tasks.json"
+    result = runner.invoke(
+        main,
+        [
+            "export",
+            "--db",
+            db,
+            "--format",
+            "label-studio",
+            "--technique",
+            "Loaded Language",
+            "--since",
+            "2021-02-01",
+            "-o",
+            str(tasks),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    [item] = read_annotations(tasks).items
+    assert item.document.text == "A disastrous week for the council."
+    assert item.document.source == "Planet" and item.model is not None
+    assert [(s.text_in(item.document.text), s.technique) for s in item.spans] == [
+        ("disastrous", "Loaded_Language")
+    ]
+    brat = runner.invoke(
+        main, ["export", "--db", db, "--format", "brat", "-o", str(tmp_path / "b")]
+    )
+    assert brat.exit_code == 0, brat.output
+    assert "brat holds no scores" in brat.output and "4 documents written" in brat.output
+    assert len(read_annotations(tmp_path / "b").items) == 4
+    needs_output = runner.invoke(main, ["export", "--db", db, "--format", "brat"])
+    assert needs_output.exit_code == 2 and "needs -o FOLDER" in needs_output.output

@@ -16,6 +16,8 @@ worktree)."""
 PTC_TRAIN = SHARED_DATA / "ptc" / "train"
 SEMEVAL2021_TRAIN = SHARED_DATA / "semeval2021t6" / "training_set_task2.txt"
 MODEL = ModelInfo("unspin-minilm-ptc", "1.2.0", "0123456789abcdef")
+TINY_TRAINING = ["--epochs", "1", "--max-steps", "2", "--batch-size", "2", "--max-length", "64"]
+"""``unspin train`` options for a fixture-sized run (a minute or two on a CPU)."""
 
 
 def _span(text: str, fragment: str, technique: str, score: float = 1.0, nth: int = 0) -> Span:

@@ -15,6 +15,7 @@ import onnxruntime as ort
 import torch
 from click.testing import CliRunner
 
+from annotation_fixtures import TINY_TRAINING
 from unspin.cli.main import main
 from unspin.formats.annotated import Annotated
 from unspin.formats.brat import write_brat
@@ -27,8 +28,6 @@ from unspin.training.data import DataError, channels_for, default_techniques
 from unspin.training.export import FP32_FILE
 from unspin.training.model import SpanTagger
 from unspin.training.warm_start import load_folder_weights, onnx_weights
-
-TINY = ["--epochs", "1", "--max-steps", "2", "--batch-size", "2", "--max-length", "64"]
 
 
 def fresh_tagger() -> SpanTagger:
@@ -45,7 +44,8 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("tiny")
     output = root / "model"
     result = CliRunner().invoke(
-        main, ["train", "--ptc", str(write_tiny_ptc(root / "ptc")), "-o", str(output), *TINY]
+        main,
+        ["train", "--ptc", str(write_tiny_ptc(root / "ptc")), "-o", str(output), *TINY_TRAINING],
     )
     assert result.exit_code == 0, result.output
     return output
@@ -131,7 +131,7 @@ def test_train_init_on_label_studio_and_brat_data(tiny_model: Path, tmp_path: Pa
             "0.25",
             "--test-share",
             "0.25",
-            *TINY,
+            *TINY_TRAINING,
         ],
     )
     assert result.exit_code == 0, result.output
@@ -152,7 +152,8 @@ def test_unknown_techniques_are_refused_with_a_suggestion(tmp_path: Path) -> Non
     ]
     write_label_studio(tmp_path / "typo.json", typo)
     result = CliRunner().invoke(
-        main, ["train", "--data", str(tmp_path / "typo.json"), "-o", str(tmp_path / "m"), *TINY]
+        main,
+        ["train", "--data", str(tmp_path / "typo.json"), "-o", str(tmp_path / "m"), *TINY_TRAINING],
     )
     assert result.exit_code == 1
     assert "unknown technique 'Loaded Langauge' (did you mean 'Loaded_Language'?)" in result.output

@@ -15,9 +15,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from unspin.inference.model_folder import ModelConfig
+from unspin.inference.model_folder import FP32_ONNX_FILE, ModelConfig, SpanHead
 from unspin.training.data import DataError
-from unspin.training.export import FP32_FILE
 from unspin.training.model import SpanTagger
 
 _PREFIX = "model."
@@ -32,13 +31,13 @@ def load_folder_weights(model: SpanTagger, folder: Path, channels: list[str]) ->
     config = ModelConfig.load(folder)
     if config.channels != channels:
         raise DataError(f"--init {folder}: its channels {config.channels} are not {channels}")
-    onnx_path = folder / FP32_FILE
+    onnx_path: Path = folder / FP32_ONNX_FILE
     if not onnx_path.is_file():
         onnx_path = folder / config.onnx_file
     state = onnx_weights(onnx_path)
-    head = np.load(folder / config.span_head_file)
-    state["span_head.weight"] = head["weight"].T
-    state["span_head.bias"] = head["bias"]
+    head = SpanHead.load(folder, config)
+    state["span_head.weight"] = head.weight.T
+    state["span_head.bias"] = head.bias
     expected = model.state_dict()
     missing = [k for k in expected if k not in state and not k.startswith(_UNUSED)]
     unexpected = [k for k in state if k not in expected]

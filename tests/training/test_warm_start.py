@@ -22,10 +22,10 @@ from unspin.formats.brat import write_brat
 from unspin.formats.labelstudio import write_label_studio
 from unspin.formats.ptc import read_ptc
 from unspin.inference import Analyzer
-from unspin.inference.model_folder import DEFAULT_MODEL_DIR
+from unspin.inference.model_folder import DEFAULT_MODEL_DIR, channels_for
 from unspin.inference.model_folder import FP32_ONNX_FILE as FP32_FILE
 from unspin.training.config import default_encoder_path
-from unspin.training.data import DataError, channels_for, default_techniques
+from unspin.training.data import DataError, default_techniques
 from unspin.training.model import SpanTagger
 from unspin.training.warm_start import load_folder_weights, onnx_weights
 

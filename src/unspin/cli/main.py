@@ -49,7 +49,7 @@ COMMANDS: dict[str, CommandEntry] = {
     ),
     "convert": CommandEntry("unspin.cli.convert", "Convert between annotation formats."),
     "labelstudio-config": CommandEntry(
-        "unspin.cli.convert", "Print Label Studio's labelling config for unspin's techniques."
+        "unspin.cli.convert", "Label Studio config for unspin's techniques."
     ),
 }
 

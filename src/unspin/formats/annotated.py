@@ -126,12 +126,12 @@ def map_to_taxonomy(path: Path, items: list[Annotated]) -> list[Annotated]:
     """``items`` with every technique named by its taxonomy name (display names, SemEval-2021
     names and any letter case are understood); an unknown name is refused with the closest
     known one."""
-    from unspin.taxonomy import UnknownTechniqueError, resolve_technique
+    from unspin.taxonomy import UnknownTechniqueError, get_technique
 
     names: dict[str, str] = {}
     for name in {span.technique for item in items for span in item.spans}:
         try:
-            names[name] = resolve_technique(name).name
+            names[name] = get_technique(name).name
         except UnknownTechniqueError as error:
             raise FormatError(path, str(error.args[0])) from None
     return [

@@ -10,6 +10,7 @@ from unspin.formats.annotated import Annotated
 from unspin.formats.brat import brat_type, read_brat, write_brat
 from unspin.formats.errors import FormatError
 from unspin.schema import Document, Span
+from unspin.taxonomy import get_technique
 
 
 def brat_folder(root: Path, text: str, ann: str, name: str = "doc") -> Path:
@@ -112,5 +113,5 @@ def test_visual_conf_carries_display_names_and_colours(tmp_path: Path) -> None:
     write_brat(tmp_path, [Annotated(Document("d", "x"), [])])
     visual = (tmp_path / "visual.conf").read_text(encoding="utf-8")
     assert "Name_Calling_Labeling | Name Calling, Labeling" in visual
-    assert "Loaded_Language\tbgColor:#e6194b" in visual
+    assert f"Loaded_Language\tbgColor:{get_technique('Loaded_Language').color}" in visual
     assert "Name_Calling_Labeling" in (tmp_path / "annotation.conf").read_text(encoding="utf-8")

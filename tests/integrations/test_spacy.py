@@ -17,6 +17,7 @@ from spacy.vocab import Vocab
 from unspin.inference import Analyzer
 from unspin.integrations.spacy import UnspinComponent, displacy_options
 from unspin.schema import Span
+from unspin.taxonomy import get_technique
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_DIR = ROOT / "src" / "unspin" / "models" / "default"
@@ -62,7 +63,8 @@ def analyzer() -> Analyzer:
 
 
 def expected(analyzer: Analyzer, text: str) -> list[Span]:
-    return analyzer.analyze(text).spans
+    """unspin's spans of ``text`` (none for a blank text, which the Analyzer refuses)."""
+    return analyzer.analyze(text).spans if text.strip() else []
 
 
 def assert_aligned(doc: Doc, spans: list[Span], key: str = "unspin") -> None:
@@ -145,7 +147,7 @@ def test_pipe_batches_through_analyze_batch(
 
     monkeypatch.setattr(component.analyzer, "analyze_batch", counting)
     docs = list(nlp.pipe(TEXTS * 2, batch_size=4))
-    assert calls == [4, 4, 4]
+    assert calls == [3, 4, 3], "one call per batch of 4; the blank text is not sent"
     for doc, text in zip(docs, TEXTS * 2, strict=True):
         assert_aligned(doc, expected(analyzer, text))
     assert len(docs[3].spans["unspin"]) == 0
@@ -160,6 +162,7 @@ def test_displacy_renders_the_spans_in_unspin_colours(analyzer: Analyzer) -> Non
     assert labels
     for label in labels:
         assert label in html
-    assert "#e6194b" in html or "Loaded_Language" not in labels
+    for label in labels:
+        assert get_technique(label).color in html
     hostile = nlp("<script>alert(1)</script> traitors!")
     assert "<script>" not in displacy.render(hostile, style="span", options=displacy_options())

@@ -39,7 +39,7 @@ from spacy.tokens import Doc, SpanGroup
 from spacy.tokens import Span as SpacySpan
 
 from unspin.inference import Analyzer
-from unspin.schema import Analysis
+from unspin.schema import Span
 from unspin.taxonomy import TECHNIQUES
 
 SCORE = "unspin_score"
@@ -91,31 +91,33 @@ class UnspinComponent:
             yield from self._annotate(batch)
 
     def _annotate(self, docs: list[Doc]) -> list[Doc]:
-        analyses = self.analyzer.analyze_batch([doc.text for doc in docs])
-        for doc, analysis in zip(docs, analyses, strict=True):
-            self._set_spans(doc, analysis)
+        """Analyse the docs that hold text (the Analyzer refuses blank ones) in one batch; a
+        blank doc gets an empty group."""
+        texts = [doc for doc in docs if doc.text.strip()]
+        analyses = self.analyzer.analyze_batch([doc.text for doc in texts])
+        found = {id(doc): analysis.spans for doc, analysis in zip(texts, analyses, strict=True)}
+        for doc in docs:
+            self._set_spans(doc, found.get(id(doc), []))
         return docs
 
-    def _set_spans(self, doc: Doc, analysis: Analysis) -> None:
+    def _set_spans(self, doc: Doc, found: list[Span]) -> None:
         spans: list[SpacySpan] = []
         scores: list[float] = []
         offsets: list[tuple[int, int]] = []
-        for found in analysis.spans:
+        for span_found in found:
             span = doc.char_span(
-                found.start,
-                found.end,
-                label=found.technique,
+                span_found.start,
+                span_found.end,
+                label=span_found.technique,
                 alignment_mode=self.alignment_mode,
                 span_id=f"{self.spans_key}:{len(spans)}",
             )
             if span is not None:
                 spans.append(span)
-                scores.append(found.score)
-                offsets.append((found.start, found.end))
+                scores.append(span_found.score)
+                offsets.append((span_found.start, span_found.end))
         group = SpanGroup(doc, name=self.spans_key, spans=spans)
-        group.attrs.update(
-            scores=scores, char_offsets=offsets, unaligned=len(analysis.spans) - len(spans)
-        )
+        group.attrs.update(scores=scores, char_offsets=offsets, unaligned=len(found) - len(spans))
         doc.spans[self.spans_key] = group
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ from unspin.formats.brat import write_brat
 from unspin.formats.labelstudio import write_label_studio
 from unspin.formats.ptc import read_ptc
 from unspin.inference import Analyzer
-from unspin.inference.model_folder import DEFAULT_MODEL_DIR, channels_for
+from unspin.inference.model_folder import DEFAULT_MODEL_DIR, Decoding, ModelConfig, channels_for
 from unspin.inference.model_folder import FP32_ONNX_FILE as FP32_FILE
 from unspin.training.config import default_encoder_path
 from unspin.training.data import DataError, default_techniques
@@ -109,8 +110,15 @@ def gold_items(root: Path) -> list[Annotated]:
     return read_ptc(write_tiny_ptc(root)).items
 
 
-def test_train_init_on_label_studio_and_brat_data(tiny_model: Path, tmp_path: Path) -> None:
+def test_train_init_on_label_studio_and_brat_data_keeps_decoding_without_dev(
+    tiny_model: Path, tmp_path: Path
+) -> None:
     items = gold_items(tmp_path / "gold")
+    init = tmp_path / "init"
+    shutil.copytree(tiny_model, init)
+    marked = ModelConfig.load(init)
+    marked.decoding = Decoding(span_threshold=0.37, extend_margin=0.5, max_gap=2)
+    marked.save(init)
     export = tmp_path / "export.json"
     write_label_studio(export, items[:2])
     write_brat(tmp_path / "brat", items[2:])
@@ -124,22 +132,25 @@ def test_train_init_on_label_studio_and_brat_data(tiny_model: Path, tmp_path: Pa
             "--data",
             str(tmp_path / "brat"),
             "--init",
-            str(tiny_model),
+            str(init),
             "-o",
             str(output),
             "--dev-share",
-            "0.25",
+            "0",
             "--test-share",
-            "0.25",
+            "0",
             *TINY_TRAINING,
         ],
     )
     assert result.exit_code == 0, result.output
-    assert f"starting from the weights of {tiny_model / FP32_FILE}" in result.output
+    assert f"starting from the weights of {init / FP32_FILE}" in result.output
     saved = json.loads((output / "training_config.json").read_text())
-    assert saved["init"] == str(tiny_model) and saved["ptc"] is None
+    assert saved["init"] == str(init) and saved["ptc"] is None
     assert [d["format"] for d in saved["data"]] == ["label-studio", "brat"]
-    assert Analyzer(output).analyze("Take back our town!").document.text
+    assert "train 4, dev 0, test 0" in result.output
+    tuned = Analyzer(output)
+    assert tuned.config.decoding == marked.decoding, "no dev articles: the init's decoding stays"
+    assert tuned.analyze("Take back our town!").document.text
 
 
 def test_unknown_techniques_are_refused_with_a_suggestion(tmp_path: Path) -> None:

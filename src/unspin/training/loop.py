@@ -133,7 +133,11 @@ def keep_best_weights(
     config: TrainConfig, data: TrainingData, model: SpanTagger, progress: Progress, log: Log
 ) -> None:
     """Load the best epoch's weights into ``model`` (or the mean of the last epochs', when
-    they score higher on dev); the mean's scores join ``progress.history``."""
+    they score higher on dev); the mean's scores join ``progress.history``. Without dev
+    articles the last epoch's weights stay."""
+    if not data.split.dev:
+        model.eval()  # nothing to choose an epoch by: the last one's weights stay
+        return
     best_state = progress.best_state
     if len(progress.tail) > 1:
         model.load_state_dict(average_states(progress.tail))

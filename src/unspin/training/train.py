@@ -19,7 +19,7 @@ from unspin.training.folder import finish_model_folder, start_model_folder, writ
 from unspin.training.loop import keep_best_weights, optimisation, run_epochs, seed_everything
 from unspin.training.model import SpanTagger
 from unspin.training.prepare import prepare_data
-from unspin.training.warm_start import load_folder_weights
+from unspin.training.warm_start import carry_decoding, load_folder_weights
 
 
 def train(config: TrainConfig, log: Log = print, resume: bool = False) -> Path:
@@ -40,6 +40,8 @@ def train(config: TrainConfig, log: Log = print, resume: bool = False) -> Path:
         log(f"starting from the weights of {read}")
     parts = optimisation(config, model, len(data.examples))
     start_model_folder(output, data.encoder_path, config, data.channels, data.techniques)
+    if config.init:
+        carry_decoding(Path(config.init), output)
     checkpoint = output / CHECKPOINT_FILE
     progress = Progress()
     if resume:

@@ -52,6 +52,14 @@ def load_folder_weights(model: SpanTagger, folder: Path, channels: list[str]) ->
     return onnx_path
 
 
+def carry_decoding(init: Path, output: Path) -> None:
+    """Start the new folder with the ``init`` model's decoding settings: they stay when the
+    run has no dev articles to tune them on (``--dev-share 0``)."""
+    config = ModelConfig.load(output)
+    config.decoding = ModelConfig.load(init).decoding
+    config.save(output)
+
+
 def onnx_weights(path: Path) -> dict[str, np.ndarray]:
     """The torch parameters of an exported SpanTagger, read from its ONNX graph."""
     import onnx

@@ -6,6 +6,14 @@ seconds (then waits for the requests in flight), and prints a markdown table: re
 p50/p99 latency, errors and the server's peak resident memory.
 
     .venv/bin/python benchmarks/load_api.py --clients 50 --duration 30
+
+A mix of large and small requests: ``--large-chars`` joins articles into texts of at least
+that many characters, and ``--small-clients`` more clients each post one short sentence (the
+first line of an article, cut to 80 characters) every ``--small-pause`` seconds; their
+latencies are reported apart (p50/p99 of the small ones).
+
+    .venv/bin/python benchmarks/load_api.py --clients 8 --large-chars 60000 \\
+        --small-clients 4 --duration 60
 """
 
 from __future__ import annotations
@@ -61,6 +69,25 @@ def read_articles(folder: Path, limit: int) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in paths]
 
 
+def joined(articles: list[str], at_least: int) -> list[str]:
+    """Texts of at least ``at_least`` characters, each made of consecutive articles."""
+    if at_least <= 0:
+        return articles
+    texts, current = [], ""
+    for article in articles * (1 + at_least * 2 // max(1, sum(map(len, articles)))):
+        current = f"{current}\n\n{article}" if current else article
+        if len(current) >= at_least:
+            texts.append(current)
+            current = ""
+    return texts
+
+
+def sentences(articles: list[str]) -> list[str]:
+    """The first non-empty line of each article, cut to 80 characters."""
+    firsts = (next((line for line in a.splitlines() if line.strip()), "") for a in articles)
+    return [line.strip()[:80] for line in firsts if line.strip()]
+
+
 def memory_kib(pid: int, field_name: str) -> int:
     """``VmRSS`` or ``VmHWM`` (peak) of a process, in KiB, from /proc (0 where unavailable)."""
     try:
@@ -95,9 +122,11 @@ async def client_loop(
     offset: int,
     stop_at: float,
     results: Results,
+    pause: float = 0.0,
 ) -> None:
     n = offset
     while time.monotonic() < stop_at:
+        await asyncio.sleep(pause)
         text = articles[n % len(articles)]
         n += 1
         started = time.perf_counter()
@@ -121,7 +150,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def run(args: argparse.Namespace) -> None:
-    articles = read_articles(args.articles, args.limit)
+    originals = read_articles(args.articles, args.limit)
+    articles = joined(originals, args.large_chars)
+    short = sentences(originals)
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     options = {
@@ -131,14 +162,17 @@ async def run(args: argparse.Namespace) -> None:
         "max_chars": args.max_chars,
         "request_timeout": args.timeout,
     }
+    if args.queue_timeout is not None:
+        options["queue_timeout"] = args.queue_timeout
     if args.workers:
         options["workers"] = args.workers
     process = subprocess.Popen([sys.executable, "-c", SERVER, json.dumps(options)])
     try:
         await wait_ready(base, process, 300)
         idle_kib = memory_kib(process.pid, "VmRSS")
-        results = Results()
-        limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+        results, small = Results(), Results()
+        connections = args.clients + args.small_clients
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         timeout = httpx.Timeout(args.timeout + 30)
         async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
             await client.post(f"{base}/api/analyze", json={"text": articles[0]})  # warm-up
@@ -148,7 +182,11 @@ async def run(args: argparse.Namespace) -> None:
                 *(
                     client_loop(client, base, articles, i * 7, stop_at, results)
                     for i in range(args.clients)
-                )
+                ),
+                *(
+                    client_loop(client, base, short, i * 5, stop_at, small, args.small_pause)
+                    for i in range(args.small_clients)
+                ),
             )
             wall = time.monotonic() - started
         peak_kib = memory_kib(process.pid, "VmHWM")
@@ -156,6 +194,8 @@ async def run(args: argparse.Namespace) -> None:
         process.terminate()
         process.wait(30)
     report(args, articles, results, wall, idle_kib, peak_kib)
+    if args.small_clients:
+        report_small(small)
 
 
 def report(
@@ -190,6 +230,17 @@ def report(
     print(f"| spans returned | {results.spans} |")
 
 
+def report_small(small: Results) -> None:
+    done = len(small.latencies)
+    errors = sum(small.errors.values())
+    print(f"| small requests completed | {done} |")
+    if done:
+        print(f"| small latency p50 | {percentile(small.latencies, 0.50) * 1000:.0f} ms |")
+        print(f"| small latency p99 | {percentile(small.latencies, 0.99) * 1000:.0f} ms |")
+        print(f"| small latency max | {max(small.latencies) * 1000:.0f} ms |")
+    print(f"| small errors | {errors} {small.errors if errors else ''} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -203,6 +254,10 @@ def main() -> None:
     parser.add_argument("--max-chars", type=int, default=200_000)
     parser.add_argument("--timeout", type=float, default=120.0, help="Server request timeout.")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--queue-timeout", type=float, default=None, help="Server queue timeout.")
+    parser.add_argument("--large-chars", type=int, default=0, help="Join articles to this size.")
+    parser.add_argument("--small-clients", type=int, default=0, help="Clients of short texts.")
+    parser.add_argument("--small-pause", type=float, default=0.5, help="Seconds between them.")
     args = parser.parse_args()
     if args.clients < 1 or args.duration <= 0:
         parser.error("--clients and --duration must be positive")

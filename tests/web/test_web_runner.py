@@ -56,7 +56,7 @@ def _client(analyzer: FakeAnalyzer, settings: WebSettings) -> httpx.AsyncClient:
 
 def test_an_analysis_that_times_out_stops_and_frees_its_worker() -> None:
     analyzer = WindowedAnalyzer(0.02)
-    settings = WebSettings(max_chars=10_000, request_timeout=0.2, workers=1)
+    settings = WebSettings(max_chars=10_000, request_timeout=0.2, workers=1, express_chars=0)
 
     async def scenario() -> tuple[int, int]:
         async with _client(analyzer, settings) as client:
@@ -77,7 +77,7 @@ def test_an_analysis_that_times_out_stops_and_frees_its_worker() -> None:
 
 def test_waiting_for_a_worker_is_not_counted_as_analysing() -> None:
     analyzer = WindowedAnalyzer(0.1)
-    settings = WebSettings(request_timeout=0.6, queue_timeout=5.0, workers=1)
+    settings = WebSettings(request_timeout=0.6, queue_timeout=5.0, workers=1, express_chars=0)
 
     async def scenario() -> list[int]:
         async with _client(analyzer, settings) as client:
@@ -96,7 +96,7 @@ def test_waiting_for_a_worker_is_not_counted_as_analysing() -> None:
 
 def test_a_full_queue_gives_504_saying_the_server_is_busy() -> None:
     analyzer = WindowedAnalyzer(0.1)
-    settings = WebSettings(request_timeout=5.0, queue_timeout=0.1, workers=1)
+    settings = WebSettings(request_timeout=5.0, queue_timeout=0.1, workers=1, express_chars=0)
 
     async def scenario() -> list[httpx.Response]:
         async with _client(analyzer, settings) as client:
@@ -118,7 +118,7 @@ def test_a_full_queue_gives_504_saying_the_server_is_busy() -> None:
 
 def test_small_requests_go_before_large_ones_waiting_longer() -> None:
     analyzer = WindowedAnalyzer(0.05)
-    settings = WebSettings(max_chars=10_000, request_timeout=10.0, workers=1)
+    settings = WebSettings(max_chars=10_000, request_timeout=10.0, workers=1, express_chars=0)
 
     async def scenario() -> None:
         async with _client(analyzer, settings) as client, anyio.create_task_group() as group:
@@ -155,3 +155,25 @@ def test_smallest_first_slots_hand_on_a_slot_given_up() -> None:
         return order
 
     assert anyio.run(scenario) == ["small", "large"]
+
+
+def test_a_short_text_does_not_wait_for_a_long_one_to_finish() -> None:
+    analyzer = WindowedAnalyzer(0.02)
+    settings = WebSettings(max_chars=10_000, workers=1, express_chars=100)
+
+    async def scenario() -> dict[str, float]:
+        done: dict[str, float] = {}
+        async with _client(analyzer, settings) as client, anyio.create_task_group() as group:
+            began = time.monotonic()
+
+            async def post(name: str, text: str) -> None:
+                assert (await _post(client, text)).status_code == 200
+                done[name] = time.monotonic() - began
+
+            group.start_soon(post, "long", "y" * 1_000)  # 100 windows: 2 s
+            await anyio.sleep(0.2)
+            group.start_soon(post, "short", "A disastrous plan.")
+        return done
+
+    done = anyio.run(scenario)
+    assert done["short"] < 1.0 < done["long"]

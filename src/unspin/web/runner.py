@@ -73,15 +73,19 @@ class SmallestFirst:
 class Runner:
     """Runs a shared analyzer in worker threads, a few at a time, smallest request first.
 
-    Waiting for a worker (``queue_timeout``) and analysing (``request_timeout``) have limits
-    of their own. An analysis that runs out of time stops before its next model call
-    (``unspin.inference.stop_when``), so an abandoned request frees its worker and the CPU.
+    Requests of at most ``express_chars`` characters have workers of their own, so a short
+    text never waits for a long article to finish (they take milliseconds, so the extra
+    threads cost little CPU). Waiting for a worker (``queue_timeout``) and analysing
+    (``request_timeout``) have limits of their own. An analysis that runs out of time stops
+    before its next model call (``unspin.inference.stop_when``), so an abandoned request frees
+    its worker and the CPU.
     """
 
     def __init__(self, analyzer: AnalyzerLike, settings: WebSettings) -> None:
         self.analyzer = analyzer
         self.settings = settings
         self._slots = SmallestFirst(settings.workers)
+        self._express = SmallestFirst(settings.workers)
 
     @property
     def default_threshold(self) -> float:
@@ -103,9 +107,10 @@ class Runner:
 
     async def _run(self, work: Callable[[], T], size: int) -> T:
         settings = self.settings
+        slots = self._express if size <= settings.express_chars else self._slots
         try:
             with anyio.fail_after(settings.queue_timeout):
-                await self._slots.acquire(size)
+                await slots.acquire(size)
         except TimeoutError:
             raise AnalysisTimeout(
                 f"the server is busy: no worker was free within {settings.queue_timeout:g} s"
@@ -120,7 +125,7 @@ class Runner:
                 f"the analysis took longer than {settings.request_timeout:g} s"
             ) from None
         finally:
-            self._slots.release()
+            slots.release()
 
 
 def _stopping(stop: threading.Event, work: Callable[[], T]) -> T:

@@ -26,6 +26,9 @@ class WebSettings:
     queue_timeout: float = 60.0
     """Seconds a request may wait for a free worker (longer gives HTTP 504); smaller texts
     are served first."""
+    express_chars: int = 2_000
+    """Requests of at most this many characters in all have ``workers`` workers of their own,
+    so they never wait behind long texts."""
     allow_private_urls: bool = False
     """Let URL input reach private, loopback and link-local addresses (never on a shared host)."""
     fetch_timeout: float = 10.0

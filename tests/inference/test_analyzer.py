@@ -7,6 +7,7 @@ import shutil
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -267,3 +268,22 @@ def test_a_passage_gets_the_same_spans_wherever_a_long_text_holds_it(analyzer: A
         found.append({(s.start - offset, s.end - offset, s.technique, s.score) for s in inside})
     assert found[1], "the passage has spans"
     assert all(spans_of_copy == found[1] for spans_of_copy in found[1:-1])
+
+
+def test_a_short_text_does_not_queue_in_the_shared_pool_behind_long_ones() -> None:
+    analyzer = Analyzer(threads=2)
+    assert analyzer._pool is not None
+    pooled: list[int] = []
+    real_map = analyzer._pool.map
+
+    def watched(fn: Any, batches: Any) -> Any:
+        batches = list(batches)
+        pooled.append(len(batches))
+        return real_map(fn, batches)
+
+    analyzer._pool.map = watched  # type: ignore[method-assign]
+    analyzer.analyze("A disastrous plan by traitors.")
+    assert pooled == []
+    text = (Path(__file__).resolve().parents[2] / "src/unspin/examples/op-ed.txt").read_text()
+    analyzer.analyze(text * 6)
+    assert pooled and pooled[0] > 2

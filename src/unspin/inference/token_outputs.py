@@ -53,6 +53,9 @@ class TokenOutputs:
     hidden: np.ndarray | None
 
 
+INLINE_BATCHES = 2
+"""Model calls a text needs at most to make them in the calling thread, not through ``map_``."""
+
 Job = tuple[int, Window]
 Map = Callable[[Callable[[list[Job]], list[np.ndarray]], Iterable[list[Job]]], Iterable[Any]]
 
@@ -91,7 +94,10 @@ def run_windows(
         ids, mask = pad_batch(rows, encoder.pad_id)
         return runner.run(None, {"input_ids": ids, "attention_mask": mask})
 
-    for batch, (logits, hidden) in zip(batches, map_(run, batches), strict=True):
+    # A short text's few windows run in this thread: in a shared pool they would queue behind
+    # every window of the long texts that other threads are analysing.
+    mapped = map_(run, batches) if len(batches) > INLINE_BATCHES else map(run, batches)
+    for batch, (logits, hidden) in zip(batches, mapped, strict=True):
         for row, (i, window) in enumerate(batch):
             first, stop = window.owned
             inside = slice(1 + first - window.start, 1 + stop - window.start)

@@ -89,7 +89,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Justifying an idea by appeal to patriotism or to the pride of a group, as if loyalty "
         "to the group settles the question.",
         "Any true patriot will support the new border wall.",
-        "#364be9",
+        "#9a7521",
     ),
     Technique(
         "Causal_Oversimplification",
@@ -163,7 +163,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Vague, emotionally appealing words tied to values the audience holds dear (freedom, "
         "family, justice) used to win approval without argument.",
         "Our plan stands for freedom, family and the future.",
-        "#9a7521",
+        "#364be9",
         in_ptc=False,
     ),
     Technique(

@@ -72,18 +72,32 @@ def detect_language(text: str) -> LanguageGuess:
     ``"und"``. Reads the first 128 kB or so (CLD2's own limit), about 100 µs per 1,000
     characters.
     """
+    reliable, found = _cld2(text)
+    code, percent = found[0] if found else ("un", 0)
+    if code in ("un", "xxx") or percent == 0:
+        return LanguageGuess(UNDETERMINED, 0.0)
+    confidence = percent / 100 if reliable else percent / 100 * _BEST_EFFORT_SCALE
+    return LanguageGuess(code, round(confidence, 2))
+
+
+def language_shares(text: str) -> dict[str, float]:
+    """The languages found in ``text`` (at most three), each with its share of the text, the
+    main one first: an English report quoting an Arabic statement is ``{"en": 0.8, "ar":
+    0.2}``."""
+    found = _cld2(text)[1]
+    return {code: p / 100 for code, p in found if code not in ("un", "xxx") and p > 0}
+
+
+def _cld2(text: str) -> tuple[bool, list[tuple[str, int]]]:
+    """CLD2's verdict (reliable or best effort) and its languages with their percentages."""
     plain = _REFUSED.sub(" ", text)
     try:
         reliable, _, found = pycld2.detect(plain, isPlainText=True)
         if not reliable:
             _, _, found = pycld2.detect(plain, isPlainText=True, bestEffort=True)
     except pycld2.error:  # pragma: no cover - _REFUSED removes what CLD2 refuses
-        return LanguageGuess(UNDETERMINED, 0.0)
-    _, code, percent, _ = found[0]
-    if code in ("un", "xxx") or percent == 0:
-        return LanguageGuess(UNDETERMINED, 0.0)
-    confidence = percent / 100 if reliable else percent / 100 * _BEST_EFFORT_SCALE
-    return LanguageGuess(code, round(confidence, 2))
+        return False, []
+    return reliable, [(code, percent) for _, code, percent, _ in found]
 
 
 def language_name(code: str) -> str:

@@ -156,3 +156,15 @@ def _completed(text: str, fragment: str) -> str:
 )
 def test_complete_phrase_does_not_stop_mid_phrase(text: str, fragment: str, expected: str) -> None:
     assert _completed(text, fragment) == expected
+
+
+def test_arabic_function_words_and_punctuation() -> None:
+    assert not has_content("في من على")  # "in from on"
+    assert has_content("في الخونة")  # "in the traitors"
+    text = "قال الوزير، الخونة؛ إما معنا"
+    tokens = TokenizedText(
+        np.arange(3, dtype=np.int64), np.array([[4, 11], [12, 18], [18, 19]], dtype=np.int64)
+    )
+    # "الوزير،" and "الخونة؛": a span never ends on the Arabic comma or semicolon.
+    assert text[slice(*char_range(text, tokens, 0, 0))] == "الوزير"
+    assert text[slice(*char_range(text, tokens, 1, 2))] == "الخونة"

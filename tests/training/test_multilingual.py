@@ -11,7 +11,6 @@ pytest.importorskip("torch")
 pytest.importorskip("sentencepiece")
 
 from multilingual_fixtures import write_araieval, write_tiny_encoder
-
 from unspin.inference.analyzer import Analyzer
 from unspin.training.checkpoint import CHECKPOINT_FILE
 from unspin.training.multilingual import MultilingualConfig, arabic_split

@@ -16,7 +16,7 @@ from unspin.formats.text import decode_bytes
 from unspin.schema import Analysis, Document
 
 if TYPE_CHECKING:
-    from unspin.inference import Analyzer
+    from unspin.inference import Analyzer, Router
 
 STDIN_NAME = "<stdin>"
 FORMATS = ("text", "json", "jsonl", "html")
@@ -27,6 +27,14 @@ def load_analyzer(model: str | None) -> Analyzer:
     from unspin.inference import Analyzer
 
     return Analyzer(model)
+
+
+def load_router(model: str | None) -> Router:
+    """A Router that sends each text to the model for its language, or every text to
+    ``--model`` (a folder or an installed model's name) when given."""
+    from unspin.inference import Router
+
+    return Router(model)
 
 
 def read_inputs(
@@ -112,7 +120,13 @@ model_option = click.option(
     help="text: highlighted in the terminal; json/jsonl: analyses; html: a standalone page.",
 )
 @threshold_option
-@model_option
+@click.option(
+    "--model",
+    default=None,
+    metavar="PATH|NAME",
+    help="Model folder or installed model name for every text (default: each text's language "
+    "chooses: English the shipped model, others the multilingual model if installed).",
+)
 @click.option(
     "--allow-private-urls",
     is_flag=True,
@@ -140,7 +154,7 @@ def analyze(
     named on stderr, and then the exit status is 1.
     """
     documents, errors = read_inputs(paths, allow_private_urls=allow_private_urls)
-    analyzer = load_analyzer(model) if documents else None
+    analyzer = load_router(model) if documents else None
     if analyzer is not None:
         documents, long = split_too_long(documents, analyzer.max_chars)
         errors += long

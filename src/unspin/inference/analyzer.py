@@ -137,6 +137,11 @@ class Analyzer:
             self.config.version,
             self.config.fingerprint(self.folder),
             tuple(self.config.languages),
+            (
+                tuple(self.config.evaluated_languages)
+                if self.config.evaluated_languages is not None
+                else None
+            ),
         )
 
     @property
@@ -158,7 +163,7 @@ class Analyzer:
         Blank texts, texts over ``max_chars`` and invalid Unicode are refused.
         """
         keep = self.threshold if threshold is None else check_threshold(threshold)
-        documents = [_as_document(item, index) for index, item in enumerate(items)]
+        documents = [as_document(item, index) for index, item in enumerate(items)]
         for document in documents:
             check_text(document.text, self.max_chars)
         outputs = self.iter_token_outputs([d.text for d in documents])
@@ -279,7 +284,8 @@ class Analyzer:
         return self.token_outputs([text], with_hidden=True)[0]
 
 
-def _as_document(item: str | Document, index: int) -> Document:
+def as_document(item: str | Document, index: int) -> Document:
+    """``item`` as a Document (a string gets its position as id)."""
     if isinstance(item, Document):
         return item
     if isinstance(item, str):

@@ -19,12 +19,12 @@ from unspin.inference.windows import TokenizedText
 from unspin.schema import Span, in_reading_order
 
 _EPS = 1e-6
-_LEADING_PUNCTUATION = frozenset(",.;:)]}")
-_TRAILING_PUNCTUATION = frozenset(",.;:")
+_LEADING_PUNCTUATION = frozenset(",.;:)]}،؛")  # with the Arabic comma and semicolon
+_TRAILING_PUNCTUATION = frozenset(",.;:،؛")
 _INITIALISM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 _WORDS = re.compile(r"[\w'’]+")
 _QUOTES = frozenset('"“”')
-_CLAUSE_END = re.compile(r"[.!?;:\n]")
+_CLAUSE_END = re.compile(r"[.!?;:\n؟؛۔]")
 _CONNECTING_WORD_LIST = """
     the a an and or but nor of to in on at for from by with as into than that which who
     is are was were be been against about through between among toward towards upon within
@@ -304,10 +304,17 @@ _FUNCTION_WORD_LIST = """
     even
     also only if because while though although up down out over under again
 """
-_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
+_ARABIC_FUNCTION_WORD_LIST = """
+    في من إلى الى على عن مع أن ان إن لأن كان كانت يكون هذا هذه ذلك تلك هؤلاء الذي التي الذين
+    و ف ب ل ك ثم أو أم لا ما لم لن قد هو هي هم هن نحن أنا أنت أنتم كل بعض عند حتى إذا اذا لقد
+    كما منذ بين حول ضد خلال بعد قبل لدى لكن بل أي إلا الا عليه عليها فيه فيها منه منها له لها
+"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split() + _ARABIC_FUNCTION_WORD_LIST.split())
+"""English and Arabic function words; the two scripts never share a word, so one set serves
+texts in either language."""
 
 
 def has_content(fragment: str) -> bool:
-    """Whether ``fragment`` holds a word other than English function words ("of", "our")."""
+    """Whether ``fragment`` holds a word other than function words ("of", "our", "في")."""
     words = [w.strip("'’").lower() for w in _WORDS.findall(fragment)]
     return any(w and w not in _FUNCTION_WORDS for w in words)

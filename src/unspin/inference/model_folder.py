@@ -10,6 +10,8 @@ through this module only.
 from __future__ import annotations
 
 import hashlib
+import importlib
+import importlib.metadata
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -97,6 +99,8 @@ class ModelConfig:
     base_encoder: str = ""
     languages: list[str] = field(default_factory=lambda: ["en"])
     """ISO 639 codes of the languages the model reads (a config without them: English)."""
+    evaluated_languages: list[str] | None = None
+    """The languages among ``languages`` whose scores were measured (None: all of them)."""
     metrics: dict[str, Any] = field(default_factory=dict)
     format: str = MODEL_FORMAT
 
@@ -144,7 +148,8 @@ class ModelConfig:
         count.
         """
         digest = hashlib.sha256()
-        settings = {k: v for k, v in asdict(self).items() if k not in ("metrics", "languages")}
+        claims = ("metrics", "languages", "evaluated_languages")
+        settings = {k: v for k, v in asdict(self).items() if k not in claims}
         digest.update(json.dumps(settings, sort_keys=True).encode("utf-8"))
         for file in (self.onnx_file, self.tokenizer_file, self.span_head_file):
             path = folder / file
@@ -207,25 +212,49 @@ class SpanHead:
 
 SHIPPED_MODELS = {"fast": DEFAULT_MODEL_DIR}
 """Models that ship in the package, by the name a user may give instead of a folder."""
+MODEL_ENTRY_POINTS = "unspin.models"
+"""Entry-point group of model packages: each names a module whose ``MODEL_DIR`` is a model
+folder (models beyond the default ship as pip packages of their own, as spaCy's do); the entry
+point's name (``multilingual``) is a name a user may give."""
 
 
 def resolve_model_dir(model: str | Path | None) -> Path:
-    """The folder ``model`` names (a folder, or a shipped model's name such as ``fast``), or
-    the shipped default when ``model`` is None."""
+    """The folder ``model`` names (a folder, a shipped model's name such as ``fast``, an
+    installed model package's name such as ``multilingual`` or its model's name), or the
+    shipped default when ``model`` is None."""
     if model is None:
         return DEFAULT_MODEL_DIR
     folder = Path(model)
-    if not folder.is_dir() and str(model) in SHIPPED_MODELS:
-        folder = SHIPPED_MODELS[str(model)]
-    if not folder.is_dir():
-        raise ModelError(f"{folder}: model folder not found")
-    return folder
+    if folder.is_dir():
+        return folder
+    if str(model) in SHIPPED_MODELS:
+        return SHIPPED_MODELS[str(model)]
+    packaged = _packaged_models()
+    if str(model) in packaged:
+        return packaged[str(model)]
+    for installed, config in installed_models().items():
+        if str(model) == config.name:
+            return installed
+    raise ModelError(f"{folder}: model folder not found (and no installed model of that name)")
+
+
+def _packaged_models() -> dict[str, Path]:
+    """Entry-point name -> model folder of the installed model packages that hold a model."""
+    found = {}
+    for entry in importlib.metadata.entry_points(group=MODEL_ENTRY_POINTS):
+        folder = Path(getattr(importlib.import_module(entry.value), "MODEL_DIR", ""))
+        if (folder / CONFIG_FILE).is_file():
+            found[entry.name] = folder
+    return found
 
 
 def installed_models() -> dict[Path, ModelConfig]:
-    """The model folders shipped inside the unspin package, with their configs."""
+    """The model folders shipped inside the unspin package and by installed model packages,
+    with their configs."""
     folders = sorted(p for p in DEFAULT_MODEL_DIR.parent.iterdir() if (p / CONFIG_FILE).is_file())
-    return {folder: ModelConfig.load(folder) for folder in folders}
+    found = {folder: ModelConfig.load(folder) for folder in folders}
+    found.update({folder: ModelConfig.load(folder) for folder in _packaged_models().values()})
+    return found
 
 
 def models_reading(language: str) -> list[Path]:

@@ -188,12 +188,16 @@ class ModelInfo:
     that carry the same name and version."""
     languages: tuple[str, ...] = ("en",)
     """ISO 639 codes of the languages the model reads."""
+    evaluated: tuple[str, ...] | None = None
+    """The languages among ``languages`` whose scores were measured (None: all of them)."""
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"name": self.name, "version": self.version}
         if self.fingerprint:
             data["fingerprint"] = self.fingerprint
         data["languages"] = list(self.languages)
+        if self.evaluated is not None:
+            data["evaluated_languages"] = list(self.evaluated)
         return data
 
     @classmethod
@@ -204,15 +208,26 @@ class ModelInfo:
             version=str(data["version"]),
             fingerprint=str(data["fingerprint"]) if data.get("fingerprint") else None,
             languages=tuple(str(code) for code in data.get("languages") or ("en",)),
+            evaluated=(
+                tuple(str(code) for code in data["evaluated_languages"])
+                if data.get("evaluated_languages") is not None
+                else None
+            ),
         )
 
     def reads(self, language: str) -> bool:
         """Whether the model reads ``language`` (an ISO 639 code)."""
         return language in self.languages
 
-    def languages_named(self) -> str:
-        """The model's languages in words: ``"English"``, ``"Arabic and English"``."""
-        names = [language_name(code) for code in self.languages]
+    def evaluated_on(self, language: str) -> bool:
+        """Whether the model's scores were measured on ``language``."""
+        return self.reads(language) and (self.evaluated is None or language in self.evaluated)
+
+    def languages_named(self, evaluated: bool = False) -> str:
+        """The model's languages (``evaluated``: those measured) in words: ``"English"``,
+        ``"Arabic and English"``."""
+        codes = self.evaluated if evaluated and self.evaluated is not None else self.languages
+        names = [language_name(code) for code in codes]
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -276,7 +291,14 @@ class Analysis:
         """What a reader must know before trusting this analysis (every interface shows it)."""
         guess = self.unread_language
         if guess is None:
-            return []
+            known = self.language
+            if known is None or known.code == UNDETERMINED or self.model.evaluated_on(known.code):
+                return []
+            return [
+                f"This text appears to be in {known.name}; the model {self.model.name} reads it "
+                f"but was evaluated on {self.model.languages_named(evaluated=True)} only: how "
+                "well it finds techniques in this language has not been measured."
+            ]
         seems = (
             f"appears to be in {guess.name}"
             if guess.sure

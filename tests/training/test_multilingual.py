@@ -60,3 +60,26 @@ def test_a_fold_trains_exports_and_scores_each_text_type(tmp_path: Path) -> None
     assert analyzer.encoder.cls_id == 0 and analyzer.encoder.sep_id == 2
     analysis = analyzer.analyze("هؤلاء الخونة يكذبون على الشعب")
     assert analysis.model.name == config.name
+
+
+def test_an_interrupted_fold_can_be_finished_from_its_checkpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unspin.training import multilingual_run
+
+    config = config_for(tmp_path)
+    real_finish = multilingual_run.finish
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(multilingual_run, "finish", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        train_multilingual(config, log=lambda _: None)
+    assert (Path(config.output) / CHECKPOINT_FILE).is_file()
+    monkeypatch.setattr(multilingual_run, "finish", real_finish)
+    folder = multilingual_run.finish_from_checkpoint(config, log=lambda _: None)
+    saved = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    assert saved["metrics"]["history"][-1] == {"finished_early_after_epoch": 1}
+    assert saved["evaluated_languages"] == ["ar", "en"] and "fr" in saved["languages"]
+    assert (folder / CHECKPOINT_FILE).is_file()  # it can still resume

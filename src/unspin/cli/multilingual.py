@@ -59,6 +59,12 @@ def convert_e5(output: Path, packed: Path | None) -> None:
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--threads", type=int, default=2, show_default=True)
 @click.option("--resume", is_flag=True, help="Go on from the checkpoint of an interrupted fold.")
+@click.option(
+    "--finish-now",
+    is_flag=True,
+    help="Export and score the best weights so far from each fold's checkpoint, before its "
+    "last epoch (the checkpoint stays: --resume can still go on).",
+)
 def train_multilingual_command(
     araieval24: Path,
     araieval23: Path | None,
@@ -74,12 +80,13 @@ def train_multilingual_command(
     seed: int,
     threads: int,
     resume: bool,
+    finish_now: bool,
 ) -> None:
     """Train the multilingual model, one fold of the Arabic spans held out per model."""
     try:
         from unspin.training.checkpoint import ResumeError
         from unspin.training.multilingual import MultilingualConfig
-        from unspin.training.multilingual_run import train_multilingual
+        from unspin.training.multilingual_run import finish_from_checkpoint, train_multilingual
     except ImportError as error:
         raise missing_extra("training", "train", error) from None
     for fold in folds_to_run or (0,):
@@ -100,6 +107,12 @@ def train_multilingual_command(
             threads=threads,
             state_cache=str(output / "state-cache"),
         )
+        if finish_now:
+            try:
+                finish_from_checkpoint(config, log=lambda message: click.echo(message, err=True))
+            except ResumeError as error:
+                raise UserError(error) from None
+            continue
         done = (folder / "model.onnx").is_file() and not (folder / "checkpoint.pt").is_file()
         if done and resume:
             click.echo(f"fold {fold}: already finished in {folder}", err=True)

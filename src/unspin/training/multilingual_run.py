@@ -21,6 +21,7 @@ from unspin.training.checkpoint import (
     CHECKPOINT_FILE,
     Optimisation,
     Progress,
+    ResumeError,
     load_checkpoint,
     save_checkpoint,
 )
@@ -33,11 +34,13 @@ from unspin.training.multilingual import (
     MultilingualConfig,
     Pairs,
     analyzer_for,
+    arabic_split,
     batch_loss,
     build_examples,
     cached_bottom_states,
     channel_weights,
     default_techniques,
+    english_split,
     frozen_bottom,
     positive_weights,
     prepare_folder,
@@ -132,6 +135,28 @@ def train_multilingual(config: MultilingualConfig, log: Log = print, resume: boo
     model.eval()
     finish(model, output, config, arabic.dev, arabic.test, english_test, progress, log)
     checkpoint.unlink(missing_ok=True)
+    return output
+
+
+def finish_from_checkpoint(config: MultilingualConfig, log: Log = print) -> Path:
+    """Export and score the best weights a fold's checkpoint holds so far, before its last
+    epoch: for a run that cannot go on (the checkpoint stays, so it still can resume)."""
+    output = Path(config.output)
+    path = output / CHECKPOINT_FILE
+    if not path.is_file():
+        raise ResumeError(f"no checkpoint to finish from in {output}")
+    payload = torch.load(path, weights_only=False)
+    progress = Progress(**payload["progress"])
+    techniques = default_techniques()
+    model = SpanTagger.from_pretrained(Path(config.encoder), len(techniques) + 1, len(techniques))
+    model.load_state_dict(progress.best_state or payload["model"])
+    model.eval()
+    prepare_folder(output, config, techniques)
+    arabic = arabic_split(config)
+    english_test = english_split(config)[1]
+    log(f"finishing after epoch {progress.epoch} of {config.epochs}")
+    progress.history.append({"finished_early_after_epoch": progress.epoch})
+    finish(model, output, config, arabic.dev, arabic.test, english_test, progress, log)
     return output
 
 

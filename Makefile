@@ -11,10 +11,12 @@ DATA ?= ../shared/data
 # Runtime: onnxruntime + tokenizers inference, CLI, web app, corpus store. No torch.
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml models/unspin-e5-multilingual/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[all]"
+	# Models beyond the default are packages of their own, found by name (not in the core package).
+	$(BIN)/python -m pip install -q -e models/unspin-e5-multilingual
 	touch $(STAMP)
 
 # Development: adds training (torch, transformers), Ray (for the batch tests), spaCy and the test tools.

@@ -55,6 +55,8 @@ def test_a_fold_trains_exports_and_scores_each_text_type(tmp_path: Path) -> None
     test = metrics["arabic_test"]
     assert test["tweet"]["items"] + test["paragraph"]["items"] == test["all"]["items"] > 0
     assert 0.0 <= test["all"]["f1"] <= 1.0
+    card = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "CC BY-NC-SA 4.0" in card and "test fold, tweet" in card
     analyzer = Analyzer(folder, threads=1)
     assert len(analyzer.techniques) == 23
     assert analyzer.encoder.cls_id == 0 and analyzer.encoder.sep_id == 2

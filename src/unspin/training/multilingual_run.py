@@ -46,6 +46,7 @@ from unspin.training.multilingual import (
     prepare_folder,
     shuffled_batches,
 )
+from unspin.training.multilingual_card import write_multilingual_card
 from unspin.training.weak import WeakExample
 
 
@@ -244,3 +245,4 @@ def finish(
     analyzer.config.metrics = metrics
     analyzer.config.save(output)
     config.save(output)
+    write_multilingual_card(output, config, metrics)

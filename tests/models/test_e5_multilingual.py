@@ -1,0 +1,44 @@
+"""The shipped multilingual model package: found by name, reads Arabic name calling and a false
+dilemma that any reader sees. Skipped only while the repository ships no trained model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from unspin.inference.model_folder import CONFIG_FILE, installed_models, resolve_model_dir
+from unspin.inference.routing import Router
+
+PACKAGE = Path(__file__).resolve().parents[2] / "models" / "unspin-e5-multilingual"
+SHIPPED = (PACKAGE / "unspin_e5_multilingual" / "model" / CONFIG_FILE).is_file()
+pytestmark = pytest.mark.skipif(not SHIPPED, reason="no trained multilingual model shipped yet")
+
+# "These traitors and mercenaries lie to the people every day. Either you are with us or with
+# the terrorists; there is no third choice."
+TEXT = (
+    "هؤلاء الخونة المرتزقة يكذبون على الشعب كل يوم. "
+    "إما أن تكون معنا أو مع الإرهابيين، لا خيار ثالث."
+)
+
+
+def test_the_package_is_installed_and_found_by_name() -> None:
+    folder = resolve_model_dir("unspin-e5-multilingual")
+    assert folder in installed_models()
+    assert Router().model_for(TEXT) == folder
+
+
+def test_obvious_name_calling_and_false_dilemma_are_found() -> None:
+    analysis = Router().analyze(TEXT)
+    assert analysis.model.name == "unspin-e5-multilingual"
+    found = {(s.technique, s.text_in(TEXT)) for s in analysis.spans}
+    traitors = TEXT.index("الخونة")
+    dilemma = TEXT.index("إما أن تكون معنا")
+    assert any(
+        s.technique == "Name_Calling,Labeling" and s.start <= traitors < s.end
+        for s in analysis.spans
+    ), found
+    assert any(
+        s.technique == "Black-and-White_Fallacy" and s.start <= dilemma + 5 < s.end
+        for s in analysis.spans
+    ), found

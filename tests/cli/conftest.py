@@ -19,6 +19,7 @@ def fake_analyzer(monkeypatch: pytest.MonkeyPatch) -> FakeAnalyzer:
         return fake
 
     monkeypatch.setattr("unspin.cli.analyze.load_analyzer", load)
+    monkeypatch.setattr("unspin.cli.analyze.load_router", load)
     monkeypatch.setattr("unspin.cli.semeval.load_analyzer", load)
     fake.models = models  # type: ignore[attr-defined]
     return fake

@@ -91,5 +91,6 @@ def test_an_installed_model_is_found_by_name(
     installed = {multilingual: ModelConfig.load(multilingual)}
     monkeypatch.setattr(model_folder, "installed_models", lambda: installed)
     assert model_folder.resolve_model_dir("tiny-multilingual") == multilingual
+    assert model_folder.resolve_model_dir("fast") == DEFAULT_MODEL_DIR
     with pytest.raises(model_folder.ModelError, match="no installed model"):
         model_folder.resolve_model_dir("no-such-model")

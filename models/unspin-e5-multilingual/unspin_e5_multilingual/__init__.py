@@ -1,5 +1,5 @@
 """unspin's multilingual model as a package of its own, found by unspin through the
-``unspin.models`` entry point (``unspin analyze --model unspin-e5-multilingual``)."""
+``unspin.models`` entry point (``unspin analyze --model multilingual``)."""
 
 from pathlib import Path
 

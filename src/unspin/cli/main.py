@@ -51,6 +51,9 @@ COMMANDS: dict[str, CommandEntry] = {
     "labelstudio-config": CommandEntry(
         "unspin.cli.convert", "Label Studio config for unspin's techniques."
     ),
+    "train-techniques": CommandEntry(
+        "unspin.cli.train_techniques", "Add the text model to a model's technique classifier."
+    ),
 }
 
 

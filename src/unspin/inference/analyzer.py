@@ -30,6 +30,7 @@ from unspin.inference.decode import (
 )
 from unspin.inference.model_folder import Decoding, ModelConfig, SpanHead, resolve_model_dir
 from unspin.inference.span_classifier import SpanClassifier, check_spans, occurrence_ranks
+from unspin.inference.technique_text import TextExpert
 from unspin.inference.token_outputs import Runner, TokenOutputs, onnx_session, run_windows
 from unspin.inference.windows import TextEncoder, plan_aligned_windows
 from unspin.language import detect_language
@@ -124,7 +125,12 @@ class Analyzer:
         self.max_chars = max_chars
         self.encoder = TextEncoder.from_file(self.folder / self.config.tokenizer_file)
         head = SpanHead.load(self.folder, self.config)
-        self.classifier = SpanClassifier(head, self.config.techniques)
+        text_expert = (
+            TextExpert.load(self.folder / self.config.text_expert_file, len(self.techniques))
+            if self.config.text_expert_file
+            else None
+        )
+        self.classifier = SpanClassifier(head, self.config.techniques, text_expert)
         """Names the technique of given spans (training tunes its offsets with it)."""
         self.runner = runner or onnx_session(self.folder / self.config.onnx_file)
         self.threads = threads or min(4, os.cpu_count() or 1)

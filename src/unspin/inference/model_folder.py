@@ -96,6 +96,8 @@ class ModelConfig:
     onnx_file: str = ONNX_FILE
     tokenizer_file: str = TOKENIZER_FILE
     span_head_file: str = SPAN_HEAD_FILE
+    text_expert_file: str = ""
+    """The technique classifier's text model (``technique_text.npz``); empty: none."""
     base_encoder: str = ""
     languages: list[str] = field(default_factory=lambda: ["en"])
     """ISO 639 codes of the languages the model reads (a config without them: English)."""
@@ -150,8 +152,11 @@ class ModelConfig:
         digest = hashlib.sha256()
         claims = ("metrics", "languages", "evaluated_languages")
         settings = {k: v for k, v in asdict(self).items() if k not in claims}
+        if not self.text_expert_file:
+            del settings["text_expert_file"]  # folders without one keep their fingerprint
         digest.update(json.dumps(settings, sort_keys=True).encode("utf-8"))
-        for file in (self.onnx_file, self.tokenizer_file, self.span_head_file):
+        files = (self.onnx_file, self.tokenizer_file, self.span_head_file, self.text_expert_file)
+        for file in filter(None, files):
             path = folder / file
             if path.is_file():
                 with path.open("rb") as handle:
@@ -161,7 +166,7 @@ class ModelConfig:
     def require_files(self, folder: Path, onnx: bool = True) -> None:
         """Raise ModelError unless ``folder`` holds the files this config names."""
         files = [self.tokenizer_file, self.span_head_file] + ([self.onnx_file] if onnx else [])
-        for file in files:
+        for file in filter(None, [*files, self.text_expert_file]):
             if not (folder / file).is_file():
                 raise ModelError(f"{folder}: model file {file} is missing")
 

@@ -1,7 +1,10 @@
 """The span classifier: names the technique of a given span of text.
 
 One linear layer (the model folder's span head) over the mean, first and last hidden state of
-the span's tokens and a few surface features, run in numpy.
+the span's tokens and a few surface features, run in numpy. A model folder may add a text
+expert (``technique_text``) that joins the head for spans a caller gives (``rank``,
+``classify``: technique classification); spans the decoder finds are named by the head alone
+(``probabilities``), which scored higher FLC there.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import numpy as np
 
 from unspin.inference.model_folder import SpanHead
 from unspin.inference.span_features import surface_features
+from unspin.inference.technique_text import TextExpert
 from unspin.inference.token_outputs import TokenOutputs
 from unspin.schema import SchemaError, Span
 
@@ -20,9 +24,12 @@ from unspin.schema import SchemaError, Span
 class SpanClassifier:
     """Scores every technique for spans of a text, from the text's token outputs."""
 
-    def __init__(self, head: SpanHead, techniques: Sequence[str]) -> None:
+    def __init__(
+        self, head: SpanHead, techniques: Sequence[str], text_expert: TextExpert | None = None
+    ) -> None:
         self.head = head
         self.techniques = list(techniques)
+        self.text_expert = text_expert
 
     def logits(self, text: str, out: TokenOutputs, spans: Sequence[tuple[int, int]]) -> np.ndarray:
         """Raw logits, shape ``(len(spans), n_techniques)``, before any tuned offsets."""
@@ -45,11 +52,15 @@ class SpanClassifier:
         out: TokenOutputs,
         spans: Sequence[tuple[int, int]],
         offsets: Sequence[float] = (),
+        given: bool = False,
     ) -> np.ndarray:
-        """Softmax over techniques of the logits plus ``offsets`` (per technique, if any)."""
+        """Softmax over techniques of the logits plus ``offsets`` (per technique, if any); for
+        ``given`` spans the text expert, if any, joins in."""
         logits = self.logits(text, out, spans)
         if len(offsets):
             logits = logits + np.asarray(offsets, np.float32)
+        if given and self.text_expert is not None and len(spans):
+            logits = self.text_expert.combine(logits, text, spans)
         return _softmax(logits)
 
     def rank(
@@ -61,7 +72,7 @@ class SpanClassifier:
     ) -> list[list[Span]]:
         """Every technique for each span, most likely first, scored with its probability."""
         ranked = []
-        probabilities = self.probabilities(text, out, spans, offsets)
+        probabilities = self.probabilities(text, out, spans, offsets, given=True)
         for (start, end), row in zip(spans, probabilities, strict=True):
             order = np.argsort(-row)
             ranked.append([Span(start, end, self.techniques[i], float(row[i])) for i in order])

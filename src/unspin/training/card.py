@@ -81,6 +81,39 @@ def render_model_card(facts: CardFacts) -> str:
         fewest_spans=data.spans_per_technique.get(fewest, 0),
         fewest_technique=display_name(fewest),
         language=encoder.language,
+        text_expert=_text_expert(report),
+        text_expert_scores=_text_expert_scores(report),
+    )
+
+
+def _text_expert(report: TrainingReport) -> str:
+    expert = report.text_expert
+    if expert is None:
+        return ""
+    return (
+        "- Technique classifier, second opinion: a linear model over the span's words (hashed "
+        "unigrams and bigrams), whether and how often the span and its words recur in the text "
+        "and whether it came before, its length, punctuation and share of its line. Its "
+        "log-probabilities over its prior join the span head's with weight "
+        f"{expert.weight:g} (a product of experts) when it names spans it is given (technique "
+        "classification, as in SemEval TC); the spans the model finds itself are named by the "
+        "span head alone, which scored higher FLC there.\n"
+    )
+
+
+def _text_expert_scores(report: TrainingReport) -> str:
+    expert = report.text_expert
+    if expert is None:
+        return ""
+    mean, spread = expert.cv_summary()
+    tried = ", ".join(f"{w:g}: {score:.3f}" for w, score in sorted(expert.weight_scores.items()))
+    return (
+        "Technique classifier choices, made without the dev or test split: the text model's "
+        f"weight decay ({expert.weight_decay:g}) by {expert.folds}-fold cross-validation over "
+        f"the training articles, where the text model alone scores TC micro-F1 {mean:.3f} ± "
+        f"{spread:.3f} (mean ± standard deviation over the folds); its weight beside the span "
+        f"head ({expert.weight:g}) by TC micro-F1 on the SemEval-2021 dev memes, which neither "
+        f"has seen ({tried}).\n"
     )
 
 
@@ -229,6 +262,12 @@ def _recipe(config: TrainConfig, report: TrainingReport) -> str:
         "Decoding tuned on dev (SI F1 for the span settings, TC micro-F1 for the span "
         "classifier's per-technique offsets, FLC F1 for the runner-up and technique-channel cuts)."
     )
+    if report.text_expert:
+        memes = " --semeval2021 SEMEVAL2021" if config.semeval2021 else ""
+        tuning += (
+            f" Then `unspin train-techniques OUT{memes}` added the technique classifier's text "
+            "model (see Scores)."
+        )
     runs = [TrainConfig.from_dict(run) for run in config.extra.get("averaged", [])]
     if not runs:
         return (

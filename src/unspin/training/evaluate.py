@@ -66,6 +66,43 @@ class Evaluation:
         )
 
 
+@dataclass(frozen=True)
+class TextExpertReport:
+    """How the technique classifier's text model was chosen and what it scored."""
+
+    folds: int
+    weight_decay: float
+    cv_scores: dict[float, list[float]]
+    """TC micro-F1 of the text model alone on each fold, per weight decay tried."""
+    weight: float
+    weight_scores: dict[float, float]
+    """TC micro-F1 of head and text model together on the SemEval-2021 dev memes, per weight."""
+
+    def cv_summary(self) -> tuple[float, float]:
+        """Mean and standard deviation over the folds of the chosen weight decay."""
+        values = self.cv_scores[self.weight_decay]
+        return float(np.mean(values)), float(np.std(values))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "folds": self.folds,
+            "weight_decay": self.weight_decay,
+            "cv_scores": {str(k): v for k, v in self.cv_scores.items()},
+            "weight": self.weight,
+            "weight_scores": {str(k): v for k, v in self.weight_scores.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TextExpertReport:
+        return cls(
+            folds=int(data["folds"]),
+            weight_decay=float(data["weight_decay"]),
+            cv_scores={float(k): list(v) for k, v in data["cv_scores"].items()},
+            weight=float(data["weight"]),
+            weight_scores={float(k): float(v) for k, v in data["weight_scores"].items()},
+        )
+
+
 @dataclass
 class TrainingReport:
     """What a finished run measured; ``config.json`` keeps it as ``metrics``."""
@@ -78,6 +115,7 @@ class TrainingReport:
     """One entry per epoch (dev SI and FLC F1 of the torch model)."""
     train_seconds: float | None = None
     average_seconds: float | None = None
+    text_expert: TextExpertReport | None = None
 
     def to_metrics(self) -> dict[str, Any]:
         """The JSON form of ``ModelConfig.metrics`` (keys of what was not measured left out)."""
@@ -94,7 +132,27 @@ class TrainingReport:
         ):
             if evaluation is not None:
                 metrics[key] = evaluation.to_dict()
+        if self.text_expert is not None:
+            metrics["text_expert"] = self.text_expert.to_dict()
         return metrics
+
+    @classmethod
+    def from_metrics(cls, metrics: dict[str, Any]) -> TrainingReport:
+        """The report a model folder's ``metrics`` hold (older folders' too)."""
+
+        def evaluation(key: str) -> Evaluation | None:
+            return Evaluation.from_dict(metrics[key]) if key in metrics else None
+
+        expert = metrics.get("text_expert")
+        return cls(
+            dev=evaluation("dev"),
+            test=evaluation("test"),
+            memes=evaluation("semeval2021_dev_memes"),
+            history=list(metrics.get("history", [])),
+            train_seconds=metrics.get("train_seconds"),
+            average_seconds=metrics.get("average_seconds"),
+            text_expert=TextExpertReport.from_dict(expert) if expert else None,
+        )
 
 
 def tune_decoding(analyzer: Analyzer, pairs: Pairs) -> Decoding:

@@ -14,9 +14,14 @@ from unspin.inference.model_folder import TOKENIZER_FILE, ModelConfig, SpanHead,
 from unspin.training.card import CardFacts, write_model_card
 from unspin.training.config import Log, TrainConfig
 from unspin.training.data import Split, describe_data, load_semeval2021
-from unspin.training.evaluate import TrainingReport, score_analyzer, tune_decoding
+from unspin.training.evaluate import (
+    TextExpertReport,
+    TrainingReport,
+    score_analyzer,
+    tune_decoding,
+)
 from unspin.training.model import SpanTagger
-from unspin.training.prepare import MEME_DEV_FILES, load_training_memes
+from unspin.training.prepare import MEME_DEV_FILES, load_split, load_training_memes
 
 RUN_LOG_FILE = "runs.jsonl"
 
@@ -59,6 +64,36 @@ def finish_model_folder(
     model_config = analyzer.config
     if split.dev:
         model_config.decoding = tune_decoding(analyzer, split.dev)
+    _score(analyzer, config, split, report, log)
+    model_config.metrics = report.to_metrics()
+    model_config.save(output)
+    data = describe_data(split, load_training_memes(config, model_config.techniques))
+    write_model_card(output, CardFacts(model_config, config, data, report))
+    _append_run_log(output, config, model_config.metrics)
+
+
+def rescore_model_folder(
+    folder: Path, config: TrainConfig, expert: TextExpertReport, log: Log = print
+) -> None:
+    """Score a finished model folder again after its technique classifier changed (decoding
+    settings as they are) and write its card anew; earlier facts (epochs, seconds) are kept."""
+    analyzer = Analyzer(folder)
+    model_config = analyzer.config
+    report = TrainingReport.from_metrics(model_config.metrics)
+    report.text_expert = expert
+    split = load_split(config)
+    _score(analyzer, config, split, report, log)
+    model_config.metrics = report.to_metrics()
+    model_config.save(folder)
+    data = describe_data(split, load_training_memes(config, model_config.techniques))
+    write_model_card(folder, CardFacts(model_config, config, data, report))
+
+
+def _score(
+    analyzer: Analyzer, config: TrainConfig, split: Split, report: TrainingReport, log: Log
+) -> None:
+    """Dev, test and (out of domain) SemEval-2021 dev-meme scores into ``report``."""
+    if split.dev:
         report.dev = score_analyzer(analyzer, split.dev)
         log(f"dev (exported model): {json.dumps(asdict(report.dev.overall))}")
     if split.test:
@@ -66,14 +101,9 @@ def finish_model_folder(
         log(f"test (exported model): {json.dumps(asdict(report.test.overall))}")
     if config.semeval2021:
         folder = Path(config.semeval2021)
-        memes = load_semeval2021(folder, model_config.techniques, MEME_DEV_FILES)
+        memes = load_semeval2021(folder, analyzer.config.techniques, MEME_DEV_FILES)
         if memes:
             report.memes = score_analyzer(analyzer, memes, tc=False)
-    model_config.metrics = report.to_metrics()
-    model_config.save(output)
-    data = describe_data(split, load_training_memes(config, model_config.techniques))
-    write_model_card(output, CardFacts(model_config, config, data, report))
-    _append_run_log(output, config, model_config.metrics)
 
 
 def _append_run_log(output: Path, config: TrainConfig, metrics: dict[str, object]) -> None:

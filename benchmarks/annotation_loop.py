@@ -24,6 +24,7 @@ from typing import Any
 from unspin.formats.annotated import Annotated
 from unspin.formats.convert import read_annotations
 from unspin.formats.documents import write_jsonl
+from unspin.formats.labelstudio import label_results
 from unspin.formats.ptc import write_corpus
 from unspin.inference.model_folder import DEFAULT_MODEL_DIR
 from unspin.training.data import load_ptc, split_by_article
@@ -58,22 +59,7 @@ def correct(tasks: Path, gold: dict[str, Annotated], export: Path) -> dict[str, 
         removed += len(before - after)
         added += len(after - before)
         task["annotations"] = [
-            {
-                "result": [
-                    {
-                        "from_name": "technique",
-                        "to_name": "text",
-                        "type": "labels",
-                        "value": {
-                            "start": s.start,
-                            "end": s.end,
-                            "text": s.text_in(item.document.text),
-                            "labels": [s.technique],
-                        },
-                    }
-                    for s in item.spans
-                ]
-            }
+            {"result": label_results(item.document.text, item.spans, scored=False)}
         ]
     export.write_text(json.dumps(loaded, ensure_ascii=False), encoding="utf-8")
     return {"predicted_spans": predicted, "deleted": removed, "added": added}

@@ -31,7 +31,12 @@ from annotation_fixtures import TINY_TRAINING, span_multiset, texts
 from training.conftest import write_tiny_ptc
 from unspin.cli.main import main
 from unspin.formats.annotated import Annotated
-from unspin.formats.labelstudio import labelling_config, read_label_studio, write_label_studio
+from unspin.formats.labelstudio import (
+    label_results,
+    labelling_config,
+    read_label_studio,
+    write_label_studio,
+)
 from unspin.formats.ptc import read_ptc
 from unspin.inference import Analyzer
 from unspin.schema import ModelInfo
@@ -187,7 +192,8 @@ def test_pre_annotate_correct_export_and_train(label_studio: Server, tmp_path: P
 
     by_id = {item.document.id: item for item in gold}
     for task in listed:
-        corrected = _results(by_id[task["data"]["id"]])
+        item = by_id[task["data"]["id"]]
+        corrected = label_results(item.document.text, item.spans, scored=False)
         label_studio.call(
             "POST", f"/api/tasks/{task['id']}/annotations", json={"result": corrected}
         )
@@ -211,21 +217,3 @@ def test_pre_annotate_correct_export_and_train(label_studio: Server, tmp_path: P
     trained = runner.invoke(main, ["train", "--data", str(export), *options])
     assert trained.exit_code == 0, trained.output
     assert Analyzer(model).info.name == "corrected"
-
-
-def _results(item: Annotated) -> list[dict[str, Any]]:
-    """Label Studio results for ``item``'s spans, as its editor saves them."""
-    return [
-        {
-            "from_name": "technique",
-            "to_name": "text",
-            "type": "labels",
-            "value": {
-                "start": span.start,
-                "end": span.end,
-                "text": span.text_in(item.document.text),
-                "labels": [span.technique],
-            },
-        }
-        for span in item.spans
-    ]

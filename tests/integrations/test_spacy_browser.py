@@ -17,10 +17,9 @@ pytest.importorskip("spacy")
 import spacy
 from spacy import displacy
 
+from headless import chromium
 from unspin.integrations.spacy import displacy_options
 
-CHROMIUM = os.environ.get("UNSPIN_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_DIR = ROOT / "src" / "unspin" / "models" / "default"
 TEXT = (
@@ -37,13 +36,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not at {CHROMIUM} (scripts/ensure-chromium.sh installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
+    yield from chromium()
 
 
 def test_displacy_shows_every_span_label(browser: Any) -> None:

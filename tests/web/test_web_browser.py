@@ -19,22 +19,12 @@ from typing import Any
 import pytest
 import uvicorn
 
+from headless import chromium
 from unspin.schema import Analysis
 from unspin.web import WebSettings, create_app
 
 from .conftest import EXAMPLE, HOSTILE, MODEL_DIR, FakeAnalyzer
 
-CHROMIUM = os.environ.get("UNSPIN_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 ARABIC = "من الواضح أن هذا القرار فاشل تماما، ولا يصدقه أحد."
 
@@ -65,13 +55,7 @@ def _serve(app: Any) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not at {CHROMIUM} (scripts/ensure-chromium.sh installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
+    yield from chromium()
 
 
 @pytest.fixture(scope="module")

@@ -62,10 +62,10 @@ def write_label_studio(path: Path, items: list[Annotated]) -> list[str]:
     return losses("Label Studio", items, CAPACITY)
 
 
-def _task(item: Annotated) -> dict[str, Any]:
-    document = item.document
-    data = {k: v for k, v in document.to_dict().items() if v not in (None, {})}
-    results = [
+def label_results(text: str, spans: list[Span], scored: bool) -> list[dict[str, Any]]:
+    """Label Studio ``labels`` results for ``spans`` of ``text`` (with each span's score when
+    ``scored``, as in a prediction), as its editor saves them."""
+    return [
         {
             "id": f"s{number}",
             "from_name": FROM_NAME,
@@ -74,13 +74,19 @@ def _task(item: Annotated) -> dict[str, Any]:
             "value": {
                 "start": span.start,
                 "end": span.end,
-                "text": span.text_in(document.text),
+                "text": span.text_in(text),
                 "labels": [span.technique],
             },
-            **({"score": span.score} if item.model else {}),
+            **({"score": span.score} if scored else {}),
         }
-        for number, span in enumerate(item.spans, start=1)
+        for number, span in enumerate(spans, start=1)
     ]
+
+
+def _task(item: Annotated) -> dict[str, Any]:
+    document = item.document
+    data = {k: v for k, v in document.to_dict().items() if v not in (None, {})}
+    results = label_results(document.text, item.spans, item.model is not None)
     if item.model is None:
         return {"data": data, "annotations": [{"result": results}]}
     prediction: dict[str, Any] = {

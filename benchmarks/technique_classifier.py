@@ -57,7 +57,9 @@ def main() -> None:
         config.save(plain)
         models = {"without text model": Analyzer(plain, threads=1)}
         models["with text model"] = Analyzer(args.model, threads=1)
-        assert models["with text model"].classifier.text_expert is not None, "--model has no text model"
+        assert models["with text model"].classifier.text_expert is not None, (
+            "--model has no text model"
+        )
         spent = {name: [0.0, 0.0] for name in models}
         cpu_seconds(models["with text model"], texts[:2])  # warm-up
         for _ in range(args.rounds):

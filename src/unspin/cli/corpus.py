@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from unspin.storage import DEFAULT_DB
+from unspin.storage import DEFAULT_DB, DEFAULT_INGEST_BATCH
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -147,7 +147,12 @@ EXIT_INTERRUPTED = 130
     help="Source name for every document (default: the record's own, or the file).",
 )
 @click.option("--model", default=None, metavar="PATH", help="Model folder (default: shipped).")
-@click.option("--batch-size", default=32, show_default=True, help="Documents per transaction.")
+@click.option(
+    "--batch-size",
+    default=DEFAULT_INGEST_BATCH,
+    show_default=True,
+    help="Documents per transaction.",
+)
 def ingest(
     paths: tuple[Path, ...], db: str, source: str | None, model: str | None, batch_size: int
 ) -> None:

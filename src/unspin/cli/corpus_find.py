@@ -18,6 +18,7 @@ from unspin.cli.corpus import (
     reader,
     technique_name,
 )
+from unspin.storage import DEFAULT_EXAMPLES_LIMIT, DEFAULT_SEARCH_LIMIT
 
 if TYPE_CHECKING:
     from unspin.storage.browse import Example, Found
@@ -31,7 +32,7 @@ _F = TypeVar("_F", bound="Found")
 @click.argument("technique", callback=technique_name)
 @db_option
 @filter_options(technique=False)
-@click.option("--limit", default=10, show_default=True)
+@click.option("--limit", default=DEFAULT_EXAMPLES_LIMIT, show_default=True)
 @format_option("text", "jsonl")
 def examples(technique: str, db: str, filters: Filters, limit: int, fmt: str) -> None:
     """The highest-scoring spans of TECHNIQUE (corpus or display name, any case), in context."""
@@ -64,7 +65,7 @@ def _copies(count: int) -> str:
 @click.argument("query")
 @db_option
 @filter_options(technique=False)
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", default=DEFAULT_SEARCH_LIMIT, show_default=True)
 @format_option("text", "jsonl")
 def search(query: str, db: str, filters: Filters, limit: int, fmt: str) -> None:
     """Full-text search over the documents' texts; shows the techniques of spans holding the

@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 
 from unspin.render.segments import Line, Segment, segment_lines
-from unspin.schema import Analysis, ModelInfo, in_reading_order, sentence_spans
+from unspin.schema import Analysis, ModelInfo, Span, in_reading_order, sentence_spans
 from unspin.taxonomy import TECHNIQUES, UnknownTechniqueError, display_name, get_technique
 
 UNKNOWN_COLOR = "#888888"
@@ -127,6 +127,21 @@ def techniques_json() -> dict[str, dict[str, str]]:
     }
 
 
+def _legend(spans: list[Span], shown: list[Span]) -> list[LegendItem]:
+    """One item per technique present, with how many of its spans are shown, most first."""
+    counts = Counter(s.technique for s in shown)
+    present = dict.fromkeys(s.technique for s in sorted(spans, key=lambda s: s.technique))
+    return sorted(
+        (
+            LegendItem(
+                name, display_name(name), _definition(name), technique_class(name), counts[name]
+            )
+            for name in present
+        ),
+        key=lambda item: (-item.count, item.display_name),
+    )
+
+
 def analysis_view(
     analysis: Analysis, *, threshold: float = 0.0, floor: float = 0.0, key: str = "a0"
 ) -> AnalysisView:
@@ -149,17 +164,7 @@ def analysis_view(
         for i, s in enumerate(spans)
     ]
     shown = [s for s in spans if s.score >= threshold]
-    counts = Counter(s.technique for s in shown)
-    present = dict.fromkeys(s.technique for s in sorted(spans, key=lambda s: s.technique))
-    legend = sorted(
-        (
-            LegendItem(
-                name, display_name(name), _definition(name), technique_class(name), counts[name]
-            )
-            for name in present
-        ),
-        key=lambda item: (-item.count, item.display_name),
-    )
+    legend = _legend(spans, shown)
     sentences = sentence_spans(text)
     covered = sum(1 for a, b in sentences if any(s.start < b and a < s.end for s in shown))
     exported = Analysis(document, spans, analysis.model, analysis.language).to_dict()

@@ -8,4 +8,13 @@ document lists), ``search``, ``export`` and ``plots``. This package itself impor
 DEFAULT_DB = "sqlite:///unspin.db"
 """The database used when neither ``--db`` nor ``UNSPIN_DB`` names one."""
 
-__all__ = ["DEFAULT_DB"]
+DEFAULT_INGEST_BATCH = 32
+"""Documents stored per transaction by ``ingest``."""
+
+DEFAULT_EXAMPLES_LIMIT = 10
+"""Example spans shown per technique by ``examples``."""
+
+DEFAULT_SEARCH_LIMIT = 20
+"""Documents returned by ``search``."""
+
+__all__ = ["DEFAULT_DB", "DEFAULT_EXAMPLES_LIMIT", "DEFAULT_INGEST_BATCH", "DEFAULT_SEARCH_LIMIT"]

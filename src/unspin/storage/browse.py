@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from unspin.schema import Analysis, ModelInfo, Span, in_reading_order
+from unspin.storage import DEFAULT_EXAMPLES_LIMIT
 from unspin.storage.filters import Filters, filtered, latest_model
 from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow, TextRow
 
@@ -117,7 +118,7 @@ def examples(
     technique: str,
     filters: Filters | None = None,
     model: ModelInfo | None = None,
-    limit: int = 10,
+    limit: int = DEFAULT_EXAMPLES_LIMIT,
     context: int = 80,
 ) -> list[Example]:
     """The highest-scoring spans of ``technique`` with ``context`` characters either side;

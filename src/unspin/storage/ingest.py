@@ -18,10 +18,9 @@ from sqlalchemy import Engine
 from unspin.formats.documents import STDIN, iter_documents
 from unspin.formats.errors import FormatError
 from unspin.schema import Analysis, Document, ModelInfo
+from unspin.storage import DEFAULT_INGEST_BATCH
 from unspin.storage.db import is_postgres
 from unspin.storage.write import analysed, content_hash, register_model, store
-
-DEFAULT_BATCH = 32
 
 
 class BatchAnalyzer(Protocol):
@@ -129,7 +128,7 @@ def ingest(
     analyzer: BatchAnalyzer,
     *,
     source: str | None = None,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int = DEFAULT_INGEST_BATCH,
     on_batch: Callable[[int], None] | None = None,
     summary: IngestSummary | None = None,
 ) -> IngestSummary:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from unspin.errors import UnspinError
 from unspin.schema import ModelInfo
+from unspin.storage import DEFAULT_SEARCH_LIMIT
 from unspin.storage.browse import Found, first_documents, found_in
 from unspin.storage.db import is_postgres
 from unspin.storage.filters import Filters, filtered, latest_model
@@ -180,7 +181,7 @@ def search(
     engine: Engine,
     query: str,
     model: ModelInfo | None = None,
-    limit: int = 20,
+    limit: int = DEFAULT_SEARCH_LIMIT,
     offset: int = 0,
     filters: Filters | None = None,
 ) -> list[Hit]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from unspin.schema import ModelInfo
@@ -125,32 +125,7 @@ def stats(
     model = model or latest_model(engine)
     if model is None:
         return Stats(by, None, [], [])
-    docs_query = filtered(
-        select(
-            AnalysisRow.id,
-            AnalysisRow.readable,
-            DocumentRow.text_id,
-            DocumentRow.source,
-            DocumentRow.published,
-            func.coalesce(TextRow.language, DocumentRow.language),
-            TextRow.words,
-        )
-        .join(TextRow, TextRow.id == DocumentRow.text_id)
-        .join(AnalysisRow, AnalysisRow.text_id == DocumentRow.text_id)
-        .where(AnalysisRow.made_by(model)),
-        filters,
-    )
-    spans_query = (
-        select(AnalysisRow.id, SpanRow.technique, func.count())
-        .join(SpanRow, SpanRow.analysis_id == AnalysisRow.id)
-        .where(
-            AnalysisRow.made_by(model),
-            AnalysisRow.text_id.in_(filtered(select(DocumentRow.text_id), filters)),
-        )
-        .group_by(AnalysisRow.id, SpanRow.technique)
-    )
-    if filters.technique is not None:
-        spans_query = spans_query.where(SpanRow.technique == filters.technique)
+    docs_query, spans_query = _stats_queries(model, filters)
     with Session(engine) as session:
         documents = session.execute(docs_query).all()
         counts = session.execute(spans_query).all()
@@ -224,3 +199,34 @@ def group_dates(by: str, group: str) -> tuple[date, date] | None:
     except ValueError:
         return None
     return None
+
+
+def _stats_queries(model: ModelInfo, filters: Filters) -> tuple[Select[Any], Select[Any]]:
+    """The documents (one row per occurrence) and the span counts per analysis and technique."""
+    docs_query = filtered(
+        select(
+            AnalysisRow.id,
+            AnalysisRow.readable,
+            DocumentRow.text_id,
+            DocumentRow.source,
+            DocumentRow.published,
+            func.coalesce(TextRow.language, DocumentRow.language),
+            TextRow.words,
+        )
+        .join(TextRow, TextRow.id == DocumentRow.text_id)
+        .join(AnalysisRow, AnalysisRow.text_id == DocumentRow.text_id)
+        .where(AnalysisRow.made_by(model)),
+        filters,
+    )
+    spans_query = (
+        select(AnalysisRow.id, SpanRow.technique, func.count())
+        .join(SpanRow, SpanRow.analysis_id == AnalysisRow.id)
+        .where(
+            AnalysisRow.made_by(model),
+            AnalysisRow.text_id.in_(filtered(select(DocumentRow.text_id), filters)),
+        )
+        .group_by(AnalysisRow.id, SpanRow.technique)
+    )
+    if filters.technique is not None:
+        spans_query = spans_query.where(SpanRow.technique == filters.technique)
+    return docs_query, spans_query

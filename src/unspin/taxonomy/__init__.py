@@ -1,20 +1,9 @@
 """Persuasion technique taxonomy: PTC's 14 techniques, the SemEval-2021 mapping, and the
 23-technique scheme of SemEval-2023 and ArAIEval as a refinement of PTC's."""
 
-from unspin.taxonomy.scheme23 import (
-    ARAIEVAL_TO_UNSPIN,
-    coarse,
-    from_araieval,
-    members,
-    scheme23_techniques,
-    to_araieval,
-)
-from unspin.taxonomy.techniques import (
+from unspin.taxonomy.names import (
     ALIASES,
-    PTC_TECHNIQUES,
     SEMEVAL2021_TO_UNSPIN,
-    TECHNIQUES,
-    Technique,
     UnknownTechniqueError,
     display_name,
     from_semeval2021,
@@ -23,6 +12,15 @@ from unspin.taxonomy.techniques import (
     technique_names,
     techniques_as_json,
 )
+from unspin.taxonomy.scheme23 import (
+    ARAIEVAL_TO_UNSPIN,
+    coarse,
+    from_araieval,
+    members,
+    scheme23_techniques,
+    to_araieval,
+)
+from unspin.taxonomy.techniques import PTC_TECHNIQUES, TECHNIQUES, Technique
 
 __all__ = [
     "ALIASES",

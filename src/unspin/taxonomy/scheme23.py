@@ -17,7 +17,8 @@ technique (:func:`coarse`).
 
 from __future__ import annotations
 
-from unspin.taxonomy.techniques import TECHNIQUES, UnknownTechniqueError
+from unspin.taxonomy.names import UnknownTechniqueError
+from unspin.taxonomy.techniques import TECHNIQUES
 
 ARAIEVAL_TO_UNSPIN: dict[str, str] = {
     "Appeal_to_Authority": "Appeal_to_Authority",

@@ -45,9 +45,6 @@ def average_models(
     config and training config). The new model is named ``name`` and ``version`` (default:
     those of the first model).
     """
-    import onnx
-    from onnx import numpy_helper
-
     if len(folders) < 2:
         raise ModelError("averaging needs at least two models")
     if output.resolve() in {folder.resolve() for folder in folders}:
@@ -58,20 +55,7 @@ def average_models(
     _check_compatible(folders, configs, models)
     output.mkdir(parents=True, exist_ok=True)
 
-    graphs = [onnx.load(str(folder / FP32_ONNX_FILE)) for folder in folders]
-    others = [{tensor.name: tensor for tensor in graph.graph.initializer} for graph in graphs[1:]]
-    for tensor in graphs[0].graph.initializer:
-        if tensor.data_type != onnx.TensorProto.FLOAT:
-            continue
-        arrays = [numpy_helper.to_array(tensor)]
-        for other, folder in zip(others, folders[1:], strict=True):
-            match = other.get(tensor.name)
-            if match is None or tuple(match.dims) != tuple(tensor.dims):
-                raise ModelError(f"{folder}: weights differ in shape from {folders[0]}")
-            arrays.append(numpy_helper.to_array(match))
-        mean = np.asarray(np.mean(arrays, axis=0, dtype=np.float64), dtype=np.float32)
-        tensor.CopyFrom(numpy_helper.from_array(mean, tensor.name))
-    onnx.save(graphs[0], str(output / FP32_ONNX_FILE))
+    _average_weights(folders, output / FP32_ONNX_FILE)
     if quantize:
         quantize_model(output / FP32_ONNX_FILE, output / ONNX_FILE)
     else:
@@ -98,6 +82,27 @@ def average_models(
     report = TrainingReport(average_seconds=seconds)
     finish_model_folder(output, config, load_split(config), report, log)
     return output
+
+
+def _average_weights(folders: Sequence[Path], output: Path) -> None:
+    """Write the fp32 ONNX graph of ``folders[0]`` with every float tensor averaged over all."""
+    import onnx
+    from onnx import numpy_helper
+
+    graphs = [onnx.load(str(folder / FP32_ONNX_FILE)) for folder in folders]
+    others = [{tensor.name: tensor for tensor in graph.graph.initializer} for graph in graphs[1:]]
+    for tensor in graphs[0].graph.initializer:
+        if tensor.data_type != onnx.TensorProto.FLOAT:
+            continue
+        arrays = [numpy_helper.to_array(tensor)]
+        for other, folder in zip(others, folders[1:], strict=True):
+            match = other.get(tensor.name)
+            if match is None or tuple(match.dims) != tuple(tensor.dims):
+                raise ModelError(f"{folder}: weights differ in shape from {folders[0]}")
+            arrays.append(numpy_helper.to_array(match))
+        mean = np.asarray(np.mean(arrays, axis=0, dtype=np.float64), dtype=np.float32)
+        tensor.CopyFrom(numpy_helper.from_array(mean, tensor.name))
+    onnx.save(graphs[0], str(output))
 
 
 def _training_config(folder: Path) -> TrainConfig:

@@ -13,7 +13,7 @@ import numpy as np
 from unspin.errors import UnspinError
 from unspin.formats.ptc import read_corpus
 from unspin.inference.span_features import N_SURFACE_FEATURES, surface_features
-from unspin.inference.windows import TextEncoder, plan_windows
+from unspin.inference.windows import TextEncoder, Window, plan_windows
 from unspin.schema import Document, Span
 from unspin.taxonomy import technique_names
 
@@ -172,42 +172,42 @@ def build_examples(
             targets = ((1.0 - soft_weight) * targets + soft_weight * soft).astype(np.float32)
         token_ranges = {key: np.flatnonzero((starts < key[1]) & (ends > key[0])) for key in grouped}
         for window in plan_windows(len(tokens), window_tokens, stride):
-            span_tokens: list[tuple[int, int]] = []
-            span_rows: list[np.ndarray] = []
-            surface_rows: list[np.ndarray] = []
-            for key, names in grouped.items():
-                inside = token_ranges[key]
-                if inside.size == 0 or inside[0] < window.start or inside[-1] >= window.end:
-                    continue
-                span_tokens.append(
-                    (int(inside[0] - window.start + 1), int(inside[-1] - window.start + 1))
-                )
-                row = np.zeros(len(techniques), np.float32)
-                for name in names:
-                    row[index[name]] = 1.0 / len(names)
-                span_rows.append(row)
-                surface_rows.append(surface_features(document.text, *key))
+            spans_in = _spans_in_window(document.text, window, grouped, token_ranges, index)
             body = targets[window.start : window.end]
             padded = np.zeros((body.shape[0] + 2, body.shape[1]), np.float32)
             padded[1:-1] = body
-            examples.append(
-                Example(
-                    input_ids=encoder.window_ids(tokens, window),
-                    token_targets=padded,
-                    span_tokens=span_tokens,
-                    span_targets=(
-                        np.stack(span_rows)
-                        if span_rows
-                        else np.zeros((0, len(techniques)), np.float32)
-                    ),
-                    span_surface=(
-                        np.stack(surface_rows)
-                        if surface_rows
-                        else np.zeros((0, N_SURFACE_FEATURES), np.float32)
-                    ),
-                )
-            )
+            examples.append(Example(encoder.window_ids(tokens, window), padded, *spans_in))
     return examples
+
+
+def _spans_in_window(
+    text: str,
+    window: Window,
+    grouped: dict[tuple[int, int], set[str]],
+    token_ranges: dict[tuple[int, int], np.ndarray],
+    index: dict[str, int],
+) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray]:
+    """The gold spans wholly inside ``window``: token ranges (window coordinates, after
+    [CLS]), technique targets (shared equally where one stretch has several) and surface
+    features."""
+    span_tokens: list[tuple[int, int]] = []
+    span_rows: list[np.ndarray] = []
+    surface_rows: list[np.ndarray] = []
+    for key, names in grouped.items():
+        inside = token_ranges[key]
+        if inside.size == 0 or inside[0] < window.start or inside[-1] >= window.end:
+            continue
+        span_tokens.append((int(inside[0] - window.start + 1), int(inside[-1] - window.start + 1)))
+        row = np.zeros(len(index), np.float32)
+        for name in names:
+            row[index[name]] = 1.0 / len(names)
+        span_rows.append(row)
+        surface_rows.append(surface_features(text, *key))
+    targets = np.stack(span_rows) if span_rows else np.zeros((0, len(index)), np.float32)
+    surface = (
+        np.stack(surface_rows) if surface_rows else np.zeros((0, N_SURFACE_FEATURES), np.float32)
+    )
+    return span_tokens, targets, surface
 
 
 def default_techniques() -> list[str]:

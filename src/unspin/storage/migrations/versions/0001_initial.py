@@ -14,6 +14,8 @@ branch_labels = None
 depends_on = None
 
 
+# Over 60 lines: one create_table call per table of the first schema; splitting it would
+# only scatter a frozen migration.
 def upgrade() -> None:
     op.create_table(
         "documents",

@@ -72,6 +72,17 @@ def test_tc_and_flc_tables(tmp_path: Path, runner: CliRunner) -> None:
     assert "Slogans" in table and "micro average" in table
 
 
+def test_a_submission_named_txt_is_read_as_ptc_labels(tmp_path: Path, runner: CliRunner) -> None:
+    # `unspin semeval` writes SemEval-2020 submissions, which are named .txt.
+    gold = tmp_path / "gold.labels"
+    gold.write_text("1\tDoubt\t0\t10\n1\tSlogans\t20\t30\n", encoding="utf-8")
+    pred = tmp_path / "submission.txt"
+    pred.write_text("1\tDoubt\t0\t10\n", encoding="utf-8")
+    flc = evaluate_json(runner, "flc", gold, pred)
+    assert flc["precision"] == pytest.approx(1.0)
+    assert flc["recall"] == pytest.approx(0.5)
+
+
 def test_tables_show_display_names_json_keeps_corpus_names(
     tmp_path: Path, runner: CliRunner
 ) -> None:

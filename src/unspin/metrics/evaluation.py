@@ -81,10 +81,15 @@ def read_rows(path: Path, *, need_techniques: bool, fmt: str | None = None) -> l
     return [LabelRow(i.document.id, s.start, s.end, s.technique) for i in items for s in i.spans]
 
 
+LABEL_SUFFIXES = (".labels", ".txt")
+"""PTC label files: ``.labels``, and ``.txt`` as SemEval-2020 submissions (``unspin semeval``)
+are named; no other format is a single ``.txt`` file."""
+
+
 def _holds_labels(path: Path) -> bool:
     if path.is_dir():
         return all(p.suffix == ".labels" for p in path.iterdir() if p.is_file())
-    return path.suffix == ".labels" or not path.exists()
+    return path.suffix in LABEL_SUFFIXES or not path.exists()
 
 
 def evaluate_files(

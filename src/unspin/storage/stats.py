@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from unspin.schema import ModelInfo
@@ -125,10 +125,7 @@ def stats(
     model = model or latest_model(engine)
     if model is None:
         return Stats(by, None, [], [])
-    docs_query, spans_query = _stats_queries(model, filters)
-    with Session(engine) as session:
-        documents = session.execute(docs_query).all()
-        counts = session.execute(spans_query).all()
+    documents, counts = _stats_rows(engine, model, filters)
     per_analysis: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for analysis_id, technique, count in counts:
         per_analysis[analysis_id].append((technique, count))
@@ -201,7 +198,9 @@ def group_dates(by: str, group: str) -> tuple[date, date] | None:
     return None
 
 
-def _stats_queries(model: ModelInfo, filters: Filters) -> tuple[Select[Any], Select[Any]]:
+def _stats_rows(
+    engine: Engine, model: ModelInfo, filters: Filters
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The documents (one row per occurrence) and the span counts per analysis and technique."""
     docs_query = filtered(
         select(
@@ -229,4 +228,7 @@ def _stats_queries(model: ModelInfo, filters: Filters) -> tuple[Select[Any], Sel
     )
     if filters.technique is not None:
         spans_query = spans_query.where(SpanRow.technique == filters.technique)
-    return docs_query, spans_query
+    with Session(engine) as session:
+        documents = [tuple(row) for row in session.execute(docs_query)]
+        counts = [tuple(row) for row in session.execute(spans_query)]
+    return documents, counts

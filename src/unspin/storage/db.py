@@ -42,10 +42,12 @@ def _sqlite_connect(dbapi_connection: object, _record: ConnectionPoolEntry) -> N
     # SQLAlchemy emits BEGIN itself (``_sqlite_begin``), so the driver must not.
     dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    # The wait first: switching a new database to WAL needs its lock, which another process
+    # opening it at the same moment may hold.
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 

@@ -38,6 +38,9 @@ class FakeAnalyzer:
     max_chars = 1_000_000
     info = ModelInfo("fake-model", "0.0-test", "fake-patterns-1")
 
+    def info_for(self, text: str) -> ModelInfo:
+        return self.info
+
     def analyze(self, item: str | Document, /, threshold: float | None = None) -> Analysis:
         return self.analyze_batch([item], threshold=threshold)[0]
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from unspin.inference.model_folder import ModelConfig
 
 NAME_CALLING = "Name_Calling-Labeling"
 ITEMS = [
@@ -87,3 +91,36 @@ def write_tiny_encoder(folder: Path) -> Path:
     BertModel(config, add_pooling_layer=False).save_pretrained(str(folder))
     tokenizer.save(str(folder / "tokenizer.json"))
     return folder
+
+
+def train_tiny_multilingual(root: Path) -> Path:
+    """A tiny model folder trained by train-multilingual on the fixtures (reads E5's languages,
+    evaluated on Arabic and English), named ``tiny-multilingual``."""
+    from unspin.training.multilingual import MultilingualConfig
+    from unspin.training.multilingual_run import train_multilingual
+
+    spans, documents = write_araieval(root / "data")
+    config = MultilingualConfig(
+        araieval24=str(spans),
+        araieval23=str(documents),
+        output=str(root / "tiny-multilingual"),
+        encoder=str(write_tiny_encoder(root / "encoder")),
+        name="tiny-multilingual",
+        folds=3,
+        freeze_layers=2,
+        epochs=1,
+        batch_size=4,
+        max_length=64,
+        threads=1,
+    )
+    return train_multilingual(config, log=lambda _: None)
+
+
+def routed_models(multilingual: Path) -> dict[Path, ModelConfig]:
+    """The Router's candidates when the shipped English model and ``multilingual`` are installed."""
+    from unspin.inference.model_folder import DEFAULT_MODEL_DIR, ModelConfig
+
+    return {
+        DEFAULT_MODEL_DIR: ModelConfig.load(DEFAULT_MODEL_DIR),
+        multilingual: ModelConfig.load(multilingual),
+    }

@@ -6,12 +6,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("torch")
-pytest.importorskip("sentencepiece")
-
-from multilingual_fixtures import write_araieval, write_tiny_encoder
+from multilingual_fixtures import routed_models
 from unspin.inference import model_folder
-from unspin.inference.model_folder import DEFAULT_MODEL_DIR, ModelConfig
+from unspin.inference.model_folder import DEFAULT_MODEL_DIR, ModelConfig, ModelError
 from unspin.inference.routing import Router
 
 ARABIC = "هؤلاء الخونة يكذبون على الشعب كل يوم، فإما أن تكون معنا أو مع الإرهاب."
@@ -23,38 +20,14 @@ MIXED = (
 )
 
 
-@pytest.fixture(scope="module")
-def multilingual(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny model folder trained by train-multilingual (reads E5's languages, evaluated on
-    Arabic and English)."""
-    from unspin.training.multilingual import MultilingualConfig
-    from unspin.training.multilingual_run import train_multilingual
-
-    root = tmp_path_factory.mktemp("routing")
-    spans, documents = write_araieval(root / "data")
-    config = MultilingualConfig(
-        araieval24=str(spans),
-        araieval23=str(documents),
-        output=str(root / "tiny-multilingual"),
-        encoder=str(write_tiny_encoder(root / "encoder")),
-        name="tiny-multilingual",
-        folds=3,
-        freeze_layers=2,
-        epochs=1,
-        batch_size=4,
-        max_length=64,
-        threads=1,
-    )
-    return train_multilingual(config, log=lambda _: None)
+@pytest.fixture
+def multilingual(tiny_multilingual: Path) -> Path:
+    return tiny_multilingual
 
 
 @pytest.fixture
 def router(multilingual: Path) -> Router:
-    models = {
-        DEFAULT_MODEL_DIR: ModelConfig.load(DEFAULT_MODEL_DIR),
-        multilingual: ModelConfig.load(multilingual),
-    }
-    return Router(models=models, threads=1)
+    return Router(models=routed_models(multilingual), threads=1)
 
 
 def test_each_language_goes_to_its_model(router: Router, multilingual: Path) -> None:
@@ -94,3 +67,33 @@ def test_an_installed_model_is_found_by_name(
     assert model_folder.resolve_model_dir("fast") == DEFAULT_MODEL_DIR
     with pytest.raises(model_folder.ModelError, match="no installed model"):
         model_folder.resolve_model_dir("no-such-model")
+
+
+def test_without_a_multilingual_model_every_text_goes_to_the_english_one() -> None:
+    """What ships today: the English model reads Arabic too, and its analysis says it cannot."""
+    english_only = Router(models={DEFAULT_MODEL_DIR: ModelConfig.load(DEFAULT_MODEL_DIR)})
+    assert english_only.model_for(ARABIC) == english_only.model_for(MIXED) == DEFAULT_MODEL_DIR
+    arabic, english = english_only.analyze_batch([ARABIC, ENGLISH])
+    assert arabic.model == english.model == english_only.info == english_only.info_for(ARABIC)
+    assert arabic.unread_language is not None and "reads only English" in arabic.warnings()[0]
+    assert english.warnings() == []
+    assert english_only.infos() == [english_only.info]
+
+
+def test_infos_and_named_models(router: Router, multilingual: Path) -> None:
+    default, tiny = router.infos()
+    assert default == router.info == router.info_for(ENGLISH)
+    assert tiny == router.info_for(ARABIC) and tiny.name == "tiny-multilingual"
+    assert router.named("tiny-multilingual").model_for(ENGLISH) == multilingual
+    # A named router shares the models its router loaded.
+    fast = router.named("fast")
+    assert fast.model_for(ARABIC) == DEFAULT_MODEL_DIR
+    assert fast.analyzer(DEFAULT_MODEL_DIR) is router.analyzer(DEFAULT_MODEL_DIR)
+    with pytest.raises(ModelError, match="no installed model is called 'nope'"):
+        router.named("nope")
+    with pytest.raises(ModelError, match="no installed model"):
+        router.named(str(multilingual))  # a folder is not a name
+    fixed = Router(model=DEFAULT_MODEL_DIR, models=router.models)
+    assert fixed.named(default.name) is fixed and fixed.named("fast") is fixed
+    with pytest.raises(ModelError, match="fixed"):
+        fixed.named("tiny-multilingual")

@@ -32,6 +32,9 @@ class PhraseAnalyzer:
         self.info = ModelInfo("phrase-model", version, fingerprint)
         self.analysed = 0
 
+    def info_for(self, text: str) -> ModelInfo:
+        return self.info
+
     def analyze_batch(self, items: Iterable[Document]) -> list[Analysis]:
         documents = list(items)
         self.analysed += len(documents)

@@ -1,6 +1,6 @@
 """Where shards are analysed: :class:`LocalEngine`, a pool of processes on this machine.
 
-An engine starts its workers (each loads the model once), says which model they run, and then
+An engine starts its workers (each loads its models once), says which models they may use, then
 turns a stream of shards into a stream of (shard, results) pairs in the order they finish,
 holding only a few shards per worker in flight. A worker that dies takes nothing with it: its
 shards are given to a fresh one. ``unspin.batch.ray_engine`` runs the same workers on Ray.
@@ -33,8 +33,8 @@ class Engine(Protocol):
     model: str | None
     threshold: float | None
 
-    def start(self) -> ModelInfo:
-        """Start the workers; return the model they all run."""
+    def start(self) -> list[ModelInfo]:
+        """Start the workers; return the models they may use, the default first."""
         ...
 
     @property
@@ -72,9 +72,9 @@ def _start_worker(model: str | None, threshold: float | None) -> None:
     _worker = ShardWorker(model, threshold)
 
 
-def _worker_info() -> ModelInfo:
+def _worker_models() -> list[ModelInfo]:
     assert _worker is not None
-    return _worker.info()
+    return _worker.models()
 
 
 def _analyze(documents: list[Document]) -> list[FoundOrError]:
@@ -106,10 +106,10 @@ class LocalEngine:
             initargs=(self.model, self.threshold),
         )
 
-    def start(self) -> ModelInfo:
+    def start(self) -> list[ModelInfo]:
         self._pool = self._new_pool()
         try:
-            return self._pool.submit(_worker_info).result()
+            return self._pool.submit(_worker_models).result()
         except BrokenProcessPool:  # the worker died starting: show why by starting one here
             ShardWorker(self.model, self.threshold)
             raise WorkerLostError("the worker processes could not start") from None

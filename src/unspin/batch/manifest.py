@@ -4,11 +4,13 @@ A batch output folder holds ``manifest.json`` and the Parquet tables ``analyses/
 ``spans/`` (``unspin.batch.table``). This module needs nothing beyond the standard library.
 
 ``OUTDIR/manifest.json`` is rewritten (atomically) after each finished shard. It holds the
-layout version, the model (name, version, fingerprint), the threshold, the shard size, every
-input file (path, size, modification time) and, per finished shard, how many records,
-documents and spans it holds and each bad record (where, and why). A run into a folder whose
-manifest names another model, threshold, shard size or other inputs is refused: its shards
-would not fit together.
+layout version, the models the run may use (name, version, fingerprint; the default first:
+each document is read by the model for its language, unless ``--model`` fixed one), the
+threshold, the shard size, every input file (path, size, modification time) and, per finished
+shard, how many records, documents and spans it holds and each bad record (where, and why).
+Which model read a document is in its row of the tables. A run into a folder whose manifest
+names other models, threshold, shard size or other inputs is refused: its shards would not fit
+together.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from unspin.errors import UnspinError
 from unspin.formats.documents import document_files
 from unspin.schema import ModelInfo
 
-BATCH_SCHEMA = "unspin.batch/2"
+BATCH_SCHEMA = "unspin.batch/3"
 """Version of the layout of a batch output folder (tables and manifest)."""
+OLDER_SCHEMAS = ("unspin.batch/2",)
+"""Layouts still read: /2's manifest names one ``model`` (its tables are those of /3)."""
 MANIFEST_NAME = "manifest.json"
 ANALYSES_DIR = "analyses"
 SPANS_DIR = "spans"
@@ -67,7 +71,7 @@ class ShardEntry:
 class Manifest:
     """What a batch output folder holds; see the module docstring."""
 
-    model: ModelInfo
+    models: list[ModelInfo]
     threshold: float | None
     shard_size: int
     inputs: list[InputFile]
@@ -91,10 +95,10 @@ class Manifest:
     def check_matches(self, other: Manifest, outdir: Path) -> None:
         """Raise ManifestMismatchError unless ``other`` (a new run's) may continue this one,
         the run in ``outdir``."""
-        if self.model != other.model:
+        if self.models != other.models:
             raise ManifestMismatchError(
-                f"{outdir} holds analyses by {_model(self.model)}, not {_model(other.model)}; "
-                "write this model's analyses into another folder"
+                f"{outdir} holds analyses by {_models(self.models)}, not "
+                f"{_models(other.models)}; write these models' analyses into another folder"
             )
         if self.threshold != other.threshold:
             raise ManifestMismatchError(
@@ -117,7 +121,7 @@ class Manifest:
         """Write the manifest to ``outdir`` atomically."""
         self.updated = _now()
         data = {"schema": BATCH_SCHEMA, **asdict(self)}
-        data["model"] = self.model.to_dict()
+        data["models"] = [model.to_dict() for model in self.models]
         data["shards"] = {str(index): asdict(entry) for index, entry in sorted(self.shards.items())}
         partial = outdir / f".{MANIFEST_NAME}.tmp"
         partial.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
@@ -130,12 +134,12 @@ class Manifest:
         if not path.exists():
             return None
         data: dict[str, Any] = json.loads(path.read_text("utf-8"))
-        if data.get("schema") != BATCH_SCHEMA:
+        if data.get("schema") not in (BATCH_SCHEMA, *OLDER_SCHEMAS):
             raise ManifestMismatchError(
                 f"{path} is of layout {data.get('schema')!r}; this unspin writes {BATCH_SCHEMA!r}"
             )
         return cls(
-            model=ModelInfo.from_dict(data["model"]),
+            models=[ModelInfo.from_dict(m) for m in data.get("models") or [data["model"]]],
             threshold=data["threshold"],
             shard_size=int(data["shard_size"]),
             inputs=[InputFile(**item) for item in data["inputs"]],
@@ -189,9 +193,11 @@ def _differences(old: list[InputFile], new: list[InputFile]) -> str:
     return shown + (f" (and {len(changes) - 3} more)" if len(changes) > 3 else "")
 
 
-def _model(model: ModelInfo) -> str:
-    fingerprint = f" (fingerprint {model.fingerprint})" if model.fingerprint else ""
-    return f"{model.name} {model.version}{fingerprint}"
+def _models(models: list[ModelInfo]) -> str:
+    return " or ".join(
+        f"{m.name} {m.version}" + (f" (fingerprint {m.fingerprint})" if m.fingerprint else "")
+        for m in models
+    )
 
 
 def _threshold(value: float | None) -> str:

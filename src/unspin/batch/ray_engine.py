@@ -63,7 +63,7 @@ class RayEngine:
         self._started_ray = False
         self._actor_class: Any = None
 
-    def start(self) -> ModelInfo:
+    def start(self) -> list[ModelInfo]:
         ray = self._ray
         if not ray.is_initialized():
             if self.address:
@@ -87,9 +87,11 @@ class RayEngine:
             ShardWorker
         )
         self.actors = [self._new_actor() for _ in range(count)]
-        infos: list[ModelInfo] = ray.get([actor.info.remote() for actor in self.actors])
-        if len(set(infos)) > 1:
-            found = ", ".join(sorted({f"{i.name} {i.version} ({i.fingerprint})" for i in infos}))
+        infos: list[list[ModelInfo]] = ray.get([actor.models.remote() for actor in self.actors])
+        if len({tuple(models) for models in infos}) > 1:
+            found = ", ".join(
+                sorted({f"{i.name} {i.version} ({i.fingerprint})" for m in infos for i in m})
+            )
             raise ValueError(
                 f"the cluster's nodes load different models ({found}); install the same "
                 "unspin and model on every node"
@@ -136,7 +138,7 @@ class RayEngine:
         """Start a new actor in ``slot`` when the one there is gone for good."""
         ray = self._ray
         try:
-            ray.get(self.actors[slot].info.remote(), timeout=60)
+            ray.get(self.actors[slot].models.remote(), timeout=60)
         except (ray.exceptions.RayActorError, ray.exceptions.GetTimeoutError):
             self.actors[slot] = self._new_actor()
 

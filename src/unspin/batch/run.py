@@ -9,6 +9,7 @@ is ever written twice.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,10 @@ Progress = Callable[[int], None]
 class BatchSummary:
     """What one batch run did, and what its output folder holds now."""
 
-    model: ModelInfo
+    models: list[ModelInfo]
+    """The models the run may use (each document read by the one for its language)."""
+    analysed_by: Counter[ModelInfo]
+    """Documents this run analysed, per model."""
     shards_written: int
     shards_skipped: int
     documents: int
@@ -70,10 +74,10 @@ def run_batch(
     if existing is None and (outdir / ANALYSES_DIR).exists():
         raise ManifestMismatchError(f"{outdir} holds analyses but no manifest; use a new folder")
     try:
-        info = engine.start()
+        models = engine.start()
         if shard_size is None:
             shard_size = existing.shard_size if existing else _shard_size(inputs, engine.workers)
-        manifest = Manifest(info, engine.threshold, shard_size, list_inputs(list(inputs)))
+        manifest = Manifest(models, engine.threshold, shard_size, list_inputs(list(inputs)))
         if existing is not None:
             existing.check_matches(manifest, outdir)
             manifest = existing
@@ -82,9 +86,10 @@ def run_batch(
         remove_partial_files(outdir)
         skip = set(manifest.shards)
         written = documents = spans = bad = 0
+        analysed_by: Counter[ModelInfo] = Counter()
         shards = iter_shards(list(inputs), manifest.shard_size, skip)
         for shard, results in engine.run(shards):
-            entry = _write(outdir, shard, results, info)
+            entry = _write(outdir, shard, results, analysed_by)
             manifest.shards[shard.index] = entry
             manifest.save(outdir)
             written += 1
@@ -98,7 +103,8 @@ def run_batch(
     manifest.complete = True
     manifest.save(outdir)
     return BatchSummary(
-        info,
+        models,
+        analysed_by,
         written,
         len(skip),
         documents,
@@ -116,15 +122,19 @@ def _shard_size(inputs: Sequence[Path], workers: int) -> int:
     return max(1, min(DEFAULT_SHARD_SIZE, -(-records // (SHARDS_PER_WORKER * 2 * workers))))
 
 
-def _write(outdir: Path, shard: Shard, results: list[FoundOrError], info: ModelInfo) -> ShardEntry:
+def _write(
+    outdir: Path, shard: Shard, results: list[FoundOrError], analysed_by: Counter[ModelInfo]
+) -> ShardEntry:
+    """Write ``shard`` with its ``results``; count its analyses per model in ``analysed_by``."""
     rows: list[tuple[int, Analysis]] = []
     bad = list(shard.bad)
     for position, document, result in zip(shard.positions, shard.documents, results, strict=True):
         if isinstance(result, str):
             bad.append(BadRecord(position, f"document {document.id}", result))
         else:
-            spans, language = result
-            rows.append((position, Analysis(document, spans, info, language)))
+            spans, language, model = result
+            rows.append((position, Analysis(document, spans, model, language)))
+            analysed_by[model] += 1
     write_shard(outdir, shard.index, rows)
     bad.sort(key=lambda record: record.position)
     return ShardEntry(shard.records, len(rows), sum(len(a.spans) for _, a in rows), bad)

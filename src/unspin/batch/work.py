@@ -20,8 +20,9 @@ from unspin.schema import Document, ModelInfo, Span
 
 DEFAULT_SHARD_SIZE = 1000
 
-Found = tuple[list[Span], LanguageGuess | None]
-"""What the model found in a document: its spans, and the language detected in it."""
+Found = tuple[list[Span], LanguageGuess | None, ModelInfo]
+"""What the model found in a document: its spans, the language detected in it, and the model
+that read it."""
 FoundOrError = Found | str
 """What was found in a document, or why it could not be analysed."""
 
@@ -71,20 +72,22 @@ def _records(paths: Sequence[Path]) -> Iterator[Document | FormatError]:
 
 
 class ShardWorker:
-    """Analyses shards with one model loaded once; an engine runs one per worker process.
+    """Analyses shards, each document with the model for its language as ``unspin analyze``
+    chooses (a Router), or every one with ``model``; each model loads once, on first use. An
+    engine runs one worker per worker process.
 
-    Runs the model on one thread: an engine runs as many workers as there are cores.
+    Runs the models on one thread: an engine runs as many workers as there are cores.
     """
 
     def __init__(self, model: str | None, threshold: float | None) -> None:
-        from unspin.inference import Analyzer
+        from unspin.inference import Router
 
-        self.analyzer = Analyzer(model, threads=1)
+        self.analyzer = Router(model, threads=1).load()
         self.threshold = threshold
 
-    def info(self) -> ModelInfo:
-        """The model this worker analyses with."""
-        return self.analyzer.info
+    def models(self) -> list[ModelInfo]:
+        """The models this worker may analyse with, the default first."""
+        return self.analyzer.infos()
 
     def analyze(self, documents: list[Document]) -> list[FoundOrError]:
         """What ``unspin analyze`` finds in each document, or why it could not be analysed.
@@ -94,14 +97,14 @@ class ShardWorker:
         """
         try:
             analyses = self.analyzer.analyze_batch(documents, threshold=self.threshold)
-            return [(analysis.spans, analysis.language) for analysis in analyses]
+            return [(analysis.spans, analysis.language, analysis.model) for analysis in analyses]
         except Exception:  # noqa: S110 - retried one by one just below, where it is reported
             pass
         results: list[FoundOrError] = []
         for document in documents:
             try:
                 analysis = self.analyzer.analyze(document, threshold=self.threshold)
-                results.append((analysis.spans, analysis.language))
+                results.append((analysis.spans, analysis.language, analysis.model))
             except Exception as error:
                 message = " ".join(str(error).split()) or type(error).__name__
                 results.append(f"not analysed: {message}")

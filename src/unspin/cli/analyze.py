@@ -103,8 +103,12 @@ threshold_option = click.option(
     default=None,
     help="Keep spans scored at least this (default: the model's own).",
 )
-model_option = click.option(
-    "--model", default=None, metavar="PATH", help="Model folder (default: shipped)."
+routed_model_option = click.option(
+    "--model",
+    default=None,
+    metavar="PATH|NAME",
+    help="Model folder or installed model name for every text (default: each text's language "
+    "chooses: English the shipped model, others the multilingual model if installed).",
 )
 
 
@@ -120,13 +124,7 @@ model_option = click.option(
     help="text: highlighted in the terminal; json/jsonl: analyses; html: a standalone page.",
 )
 @threshold_option
-@click.option(
-    "--model",
-    default=None,
-    metavar="PATH|NAME",
-    help="Model folder or installed model name for every text (default: each text's language "
-    "chooses: English the shipped model, others the multilingual model if installed).",
-)
+@routed_model_option
 @click.option(
     "--allow-private-urls",
     is_flag=True,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from unspin.cli.analyze import model_option, threshold_option
+from unspin.cli.analyze import routed_model_option, threshold_option
 from unspin.cli.errors import missing_extra
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def make_engine(
     metavar="ADDRESS",
     help="Ray cluster to run on (default: $RAY_ADDRESS, else a Ray on this machine).",
 )
-@model_option
+@routed_model_option
 @threshold_option
 @click.option(
     "--shard-size",
@@ -124,9 +124,9 @@ def batch(
 def describe_summary(summary: BatchSummary, outdir: Path) -> str:
     """The lines printed at the end of a run."""
     manifest = summary.manifest
-    info = summary.model
+    models = ", ".join(f"{i.name} {i.version} ({n})" for i, n in summary.analysed_by.items())
     lines = [
-        f"{summary.documents} documents analysed by {info.name} {info.version} in "
+        f"{summary.documents} documents analysed{f' by {models}' if models else ''} in "
         f"{summary.seconds:.1f} s ({summary.documents_per_second:.1f} docs/s): "
         f"{summary.spans} spans, {summary.bad} bad records; {summary.shards_written} shards "
         f"written, {summary.shards_skipped} already done",
@@ -187,7 +187,8 @@ def load_batches(
         manifests.append(manifest)
     summary = LoadSummary()
     for folder, manifest in zip(folders, manifests, strict=True):
-        register_model(database, manifest.model)
+        for model in manifest.models:
+            register_model(database, model)
         if not manifest.complete:
             summary.incomplete.append(folder)
         analyses = iter_analyses(folder, sorted(manifest.shards))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from unspin.cli.analyze import routed_model_option
 from unspin.storage import DEFAULT_DB, DEFAULT_INGEST_BATCH
 
 if TYPE_CHECKING:
@@ -125,10 +126,11 @@ def filter_options(*, technique: bool) -> Callable[[Command], Command]:
 
 
 def load_analyzer(model: str | None) -> BatchAnalyzer:
-    """The analyzer ingest uses (tests replace it)."""
-    from unspin.inference import Analyzer
+    """The analyzer ingest uses (tests replace it): a Router, which sends each text to the model
+    for its language, or every text to ``--model`` when given."""
+    from unspin.cli.analyze import load_router
 
-    analyzer: BatchAnalyzer = Analyzer(model)
+    analyzer: BatchAnalyzer = load_router(model)
     return analyzer
 
 
@@ -146,7 +148,7 @@ EXIT_INTERRUPTED = 130
     default=None,
     help="Source name for every document (default: the record's own, or the file).",
 )
-@click.option("--model", default=None, metavar="PATH", help="Model folder (default: shipped).")
+@routed_model_option
 @click.option(
     "--batch-size",
     default=DEFAULT_INGEST_BATCH,
@@ -158,7 +160,8 @@ def ingest(
 ) -> None:
     """Analyse the documents in PATHS (files, folders, - for JSONL on stdin) into the database.
 
-    Each text is stored once and analysed once per model version; each document (a text with
+    Each text is stored once and analysed once per model version, by the model for its language
+    (as `unspin analyze` chooses) unless --model is given; each document (a text with
     its own id, source, date and metadata) is stored once, so copies of one text published by
     several sources are all counted. A document read again with the same source and id updates
     the stored one, so an interrupted run can simply be started again.
@@ -192,20 +195,20 @@ def ingest(
     try:
         _run_ingest(list(paths), engine, analyzer, source, batch_size, summary)
     except DBAPIError as error:  # the database is gone, full, locked ...: no SQL, no text shown
-        _report(summary, analyzer)
+        _report(summary)
         raise click.ClickException(
             f"the database failed: {database_message(error)}. What was stored before is kept; "
             "run the same command again once the database is back."
         ) from None
     except KeyboardInterrupt:
-        _report(summary, analyzer)
+        _report(summary)
         click.echo(
             "interrupted: what was read so far is stored; run the same command to continue "
             "(documents already stored are not added or analysed again)",
             err=True,
         )
         sys.exit(EXIT_INTERRUPTED)
-    _report(summary, analyzer)
+    _report(summary)
     if summary.errors:
         click.echo(
             f"{len(summary.errors)} record(s) skipped (listed above); fix them and run the same "
@@ -240,13 +243,15 @@ def _run_ingest(
         )
 
 
-def _report(summary: Any, analyzer: BatchAnalyzer) -> None:
+def _report(summary: Any) -> None:
     """The figures of an ingest run, then each skipped record and each warning, on stderr."""
-    info = analyzer.info
+    models = ", ".join(
+        f"{info.name} {info.version} ({count})" for info, count in summary.analysed_by.items()
+    )
     click.echo(
         f"{summary.read} documents read: {summary.added} new, {summary.updated} updated, "
         f"{summary.unchanged} already stored; {summary.texts} new texts, {summary.analysed} "
-        f"analysed by {info.name} {info.version} ({summary.spans} spans); "
+        f"analysed{f' by {models}' if models else ''} ({summary.spans} spans); "
         f"{len(summary.errors)} skipped, {len(summary.warnings)} warnings",
         err=True,
     )

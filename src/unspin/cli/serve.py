@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
+from unspin.cli.analyze import routed_model_option
 from unspin.cli.errors import missing_extra
 from unspin.web.settings import DEFAULT_WORKERS_CAP, WebSettings
 
@@ -13,12 +12,7 @@ from unspin.web.settings import DEFAULT_WORKERS_CAP, WebSettings
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", type=int, default=8000, show_default=True)
-@click.option(
-    "--model",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="Model folder (default: the shipped model).",
-)
+@routed_model_option
 @click.option(
     "--db",
     "db_url",
@@ -70,7 +64,7 @@ from unspin.web.settings import DEFAULT_WORKERS_CAP, WebSettings
 def serve(
     host: str,
     port: int,
-    model: Path | None,
+    model: str | None,
     db_url: str | None,
     allow_private_urls: bool,
     max_chars: int,
@@ -87,9 +81,11 @@ def serve(
         from unspin.web import create_app
     except ImportError as error:  # pragma: no cover - depends on the install
         raise missing_extra("the web app", "web", error) from None
+    if model is not None:
+        _check_model(model)
     options = {"workers": workers} if workers else {}
     settings = WebSettings(
-        model=str(model) if model else None,
+        model=model,
         max_chars=max_chars,
         max_batch=max_batch,
         request_timeout=timeout,
@@ -103,6 +99,16 @@ def serve(
     if allow_private_urls:
         click.echo("warning: URL input may reach private and loopback addresses", err=True)
     uvicorn.run(create_app(settings=settings, db_url=db_url), host=host, port=port)
+
+
+def _check_model(model: str) -> None:
+    """Refuse a --model that names no folder or installed model before the server starts."""
+    from unspin.inference.model_folder import ModelError, resolve_model_dir
+
+    try:
+        resolve_model_dir(model)
+    except ModelError as error:
+        raise click.BadParameter(str(error), param_hint="--model") from None
 
 
 def _check_store(db_url: str) -> None:

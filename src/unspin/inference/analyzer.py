@@ -138,17 +138,11 @@ class Analyzer:
         self._pool = (
             ThreadPoolExecutor(self.threads) if runner is None and self.threads > 1 else None
         )
-        self.info = ModelInfo(
-            self.config.name,
-            self.config.version,
-            self.config.fingerprint(self.folder),
-            tuple(self.config.languages),
-            (
-                tuple(self.config.evaluated_languages)
-                if self.config.evaluated_languages is not None
-                else None
-            ),
-        )
+        self.info = self.config.info(self.folder)
+
+    def info_for(self, text: str) -> ModelInfo:
+        """The model that reads ``text``: this one (a :class:`Router` chooses per text)."""
+        return self.info
 
     @property
     def techniques(self) -> list[str]:

@@ -21,6 +21,7 @@ import numpy as np
 
 from unspin.errors import UnspinError
 from unspin.inference.span_features import N_SURFACE_FEATURES
+from unspin.schema import ModelInfo
 
 MODEL_FORMAT = "unspin.model/1"
 CONFIG_FILE = "config.json"
@@ -163,6 +164,17 @@ class ModelConfig:
                     digest.update(hashlib.file_digest(handle, "sha256").digest())
         return digest.hexdigest()[:16]
 
+    def info(self, folder: Path) -> ModelInfo:
+        """The :class:`ModelInfo` every analysis by the model in ``folder`` carries."""
+        evaluated = self.evaluated_languages
+        return ModelInfo(
+            self.name,
+            self.version,
+            self.fingerprint(folder),
+            tuple(self.languages),
+            tuple(evaluated) if evaluated is not None else None,
+        )
+
     def require_files(self, folder: Path, onnx: bool = True) -> None:
         """Raise ModelError unless ``folder`` holds the files this config names."""
         files = [self.tokenizer_file, self.span_head_file] + ([self.onnx_file] if onnx else [])
@@ -232,15 +244,19 @@ def resolve_model_dir(model: str | Path | None) -> Path:
     folder = Path(model)
     if folder.is_dir():
         return folder
-    if str(model) in SHIPPED_MODELS:
-        return SHIPPED_MODELS[str(model)]
-    packaged = _packaged_models()
-    if str(model) in packaged:
-        return packaged[str(model)]
-    for installed, config in installed_models().items():
-        if str(model) == config.name:
-            return installed
+    names = model_names()
+    if str(model) in names:
+        return names[str(model)]
     raise ModelError(f"{folder}: model folder not found (and no installed model of that name)")
+
+
+def model_names() -> dict[str, Path]:
+    """Every name that a user may give for an installed model, with its folder: a shipped
+    model's (``fast``), a model package's (``multilingual``) and each model's own name."""
+    names = {config.name: folder for folder, config in installed_models().items()}
+    names.update(_packaged_models())
+    names.update(SHIPPED_MODELS)
+    return names
 
 
 def _packaged_models() -> dict[str, Path]:

@@ -11,24 +11,30 @@
   quotation, while the multilingual model reads both (and was evaluated on both).
 - A text whose language cannot be told goes to the default model.
 
-``model`` (``--model``) overrides all of this. Each analysis names the model that read the
-text, and its warnings say when that model was not evaluated on the text's language.
+``model`` (``--model``) overrides all of this, and :meth:`Router.named` gives a router that sends
+every text to one installed model (the HTTP API's ``model`` field). Each analysis names the
+model that read the text, and its warnings say when that model was not evaluated on the text's
+language, or does not read it at all.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 
-from unspin.inference.analyzer import MAX_TEXT_CHARS, Analyzer, as_document
+from unspin.inference.analyzer import DEFAULT_THRESHOLD, MAX_TEXT_CHARS, Analyzer, as_document
 from unspin.inference.model_folder import (
     DEFAULT_MODEL_DIR,
     ModelConfig,
+    ModelError,
     installed_models,
+    model_names,
     resolve_model_dir,
 )
 from unspin.language import UNDETERMINED, detect_language, language_shares
-from unspin.schema import Analysis, Document
+from unspin.schema import Analysis, Document, ModelInfo
 
 ENGLISH = "en"
 MIXED_SHARE = 0.2
@@ -42,6 +48,9 @@ class Router:
     >>> router.model_for("هؤلاء الخونة يكذبون على الشعب")  # doctest: +SKIP
     PosixPath('.../unspin_e5_multilingual/model')
     """
+
+    threshold = DEFAULT_THRESHOLD
+    """The default threshold: every model's scores put its operating point at 0.5."""
 
     def __init__(
         self,
@@ -57,6 +66,58 @@ class Router:
         self.threads = threads
         self.max_chars = max_chars
         self._analyzers: dict[Path, Analyzer] = {}
+        self._infos: dict[Path, ModelInfo] = {}
+
+    @property
+    def info(self) -> ModelInfo:
+        """The fixed model, else the default one (for a text no language chooses for)."""
+        return self.info_of(self.fixed or DEFAULT_MODEL_DIR)
+
+    def info_for(self, text: str) -> ModelInfo:
+        """The model that reads ``text``, as its analysis will name it."""
+        return self.info_of(self.model_for(text))
+
+    def info_of(self, folder: Path) -> ModelInfo:
+        """The ModelInfo of the model in ``folder`` (without loading the model)."""
+        if folder not in self._infos:
+            config = self.models.get(folder) or ModelConfig.load(folder)
+            self._infos[folder] = config.info(folder)
+        return self._infos[folder]
+
+    def infos(self) -> list[ModelInfo]:
+        """The models a text may go to, the default first."""
+        if self.fixed is not None:
+            return [self.info]
+        others = [folder for folder in self.models if folder != DEFAULT_MODEL_DIR]
+        return [self.info_of(folder) for folder in [DEFAULT_MODEL_DIR, *others]]
+
+    @cached_property
+    def _names(self) -> dict[str, Path]:
+        names = {n: folder for n, folder in model_names().items() if folder in self.models}
+        names.update({config.name: folder for folder, config in self.models.items()})
+        return names
+
+    def named(self, name: str) -> Router:
+        """This router with every text sent to the model called ``name`` (its own name,
+        ``fast`` or a model package's name; never a folder), sharing the models loaded.
+
+        ModelError when no candidate model goes by ``name``, or when this router's model is
+        fixed and ``name`` is another.
+        """
+        folder = self._names.get(name)
+        if self.fixed is not None:
+            if folder != self.fixed and name != self.info.name:
+                raise ModelError(
+                    f"every text is read by {self.info.name} here (its model is fixed), "
+                    f"not by {name!r}"
+                )
+            return self
+        if folder is None:
+            known = ", ".join(sorted(self._names))
+            raise ModelError(f"no installed model is called {name!r} (installed: {known})")
+        chosen = copy.copy(self)
+        chosen.fixed = folder
+        return chosen
 
     def model_for(self, text: str) -> Path:
         """The model folder that should read ``text``."""
@@ -86,6 +147,12 @@ class Router:
         ]
         candidates = evaluated or [folder for folder, _ in readers]
         return candidates[0] if candidates else None
+
+    def load(self) -> Router:
+        """Load the fixed model, else the default one, now rather than for the first text (so
+        that a broken model fails at once); the others load when a text first needs them."""
+        self.analyzer(self.fixed or DEFAULT_MODEL_DIR)
+        return self
 
     def analyzer(self, folder: Path) -> Analyzer:
         """The Analyzer of ``folder``, loaded on first use."""

@@ -69,7 +69,10 @@ class AnalysisView:
     floor: float
     model: ModelInfo
     warnings: list[str]
-    """What a reader must know first (a language the model does not read)."""
+    """What a reader must know first (a language the model does not read, or was not
+    evaluated on)."""
+    unread_language: bool
+    """The model does not read the text's language: finding nothing means nothing."""
     data: dict[str, Any]
     """JSON for the page script: spans, sentences, techniques, thresholds, the analysis."""
 
@@ -193,6 +196,7 @@ def analysis_view(
         floor=floor,
         model=analysis.model,
         warnings=analysis.warnings(),
+        unread_language=analysis.unread_language is not None,
         data=data,
     )
 

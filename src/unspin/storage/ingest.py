@@ -1,5 +1,5 @@
-"""Ingest: read documents, store each text once and every occurrence of it, analyse what this
-model version has not seen.
+"""Ingest: read documents, store each text once and every occurrence of it, analyse what the
+model that reads each text (by its language, unless the model is fixed) has not seen.
 
 Work goes in batches; each batch (new documents, their analyses and spans) is one transaction,
 so a killed run loses at most the batch in flight and a re-run picks up where it stopped.
@@ -8,6 +8,7 @@ so a killed run loses at most the batch in flight and a re-run picks up where it
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +25,11 @@ from unspin.storage.write import analysed, content_hash, register_model, store
 
 
 class BatchAnalyzer(Protocol):
-    """What ingest needs from an analyzer (``unspin.inference.Analyzer`` fits)."""
+    """What ingest needs from an analyzer (``unspin.inference.Analyzer`` and ``Router`` fit)."""
 
-    @property
-    def info(self) -> ModelInfo: ...
+    def info_for(self, text: str) -> ModelInfo:
+        """The model that will read ``text`` (a Router chooses per text)."""
+        ...
 
     def analyze_batch(self, items: list[Document]) -> list[Analysis]: ...
 
@@ -45,8 +47,10 @@ class IngestSummary:
     """New distinct texts stored."""
     analysed: int = 0
     """Texts analysed by this run."""
+    analysed_by: Counter[ModelInfo] = field(default_factory=Counter)
+    """Texts analysed by this run, per model (routed by language unless the model is fixed)."""
     already_analysed: int = 0
-    """Documents whose text this model had analysed before."""
+    """Documents whose text the model that reads it had analysed before."""
     spans: int = 0
     errors: list[FormatError] = field(default_factory=list)
     """Records skipped, each with the reason."""
@@ -132,20 +136,21 @@ def ingest(
     on_batch: Callable[[int], None] | None = None,
     summary: IngestSummary | None = None,
 ) -> IngestSummary:
-    """Read ``paths`` into the store at ``engine``, analysing with ``analyzer``.
+    """Read ``paths`` into the store at ``engine``, analysing with ``analyzer`` (a Router sends
+    each text to the model for its language; each analysis is stored with its model).
 
     ``source`` names the source of every document read; ``on_batch`` is told how many
     records (good or bad) were handled since its last call (for progress). Pass ``summary``
     to keep the figures of a run that is interrupted (they are filled in as it goes).
     """
-    register_model(engine, analyzer.info)
     summary = summary if summary is not None else IngestSummary()
+    registered: set[ModelInfo] = set()
     reported = 0
     for batch in _batches(_records(paths, summary.warnings), batch_size, summary):
         if source is not None:
             for document in batch:
                 document.source = source
-        _ingest_batch(engine, analyzer, batch, summary)
+        _ingest_batch(engine, analyzer, batch, summary, registered)
         if on_batch is not None:
             done = summary.read + len(summary.errors) - summary.failed
             on_batch(done - reported)
@@ -157,20 +162,32 @@ def ingest(
 
 
 def _ingest_batch(
-    engine: Engine, analyzer: BatchAnalyzer, batch: list[Document], summary: IngestSummary
+    engine: Engine,
+    analyzer: BatchAnalyzer,
+    batch: list[Document],
+    summary: IngestSummary,
+    registered: set[ModelInfo],
 ) -> None:
-    """Analyse the texts of ``batch`` this model has not analysed, then store it all."""
+    """Analyse the texts of ``batch`` that the model reading each has not analysed, then store
+    it all. ``registered``: the models already recorded in the store by this run."""
     summary.read += len(batch)
-    info = analyzer.info
-    done = analysed(engine, (content_hash(d.text) for d in batch), info)
-    todo: dict[str, Document] = {}
+    by_model: dict[ModelInfo, list[Document]] = {}
     for document in batch:
-        key = content_hash(document.text)
-        if key in done:
-            summary.already_analysed += 1
-        else:
-            todo.setdefault(key, document)
+        by_model.setdefault(analyzer.info_for(document.text), []).append(document)
+    todo: dict[str, Document] = {}
+    for info, documents in by_model.items():
+        if info not in registered:
+            register_model(engine, info)
+            registered.add(info)
+        done = analysed(engine, (content_hash(d.text) for d in documents), info)
+        for document in documents:
+            key = content_hash(document.text)
+            if key in done:
+                summary.already_analysed += 1
+            else:
+                todo.setdefault(key, document)
     analyses = _analyze(analyzer, todo, summary)
+    summary.analysed_by.update(a.model for a in analyses.values())
     first = {id(a.document) for a in analyses.values()}
     failed = set(todo) - set(analyses)
     occurrences = [d for d in batch if id(d) not in first and content_hash(d.text) not in failed]

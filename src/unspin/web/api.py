@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field, field_validator
 
 import unspin
+from unspin.inference.model_folder import ModelError
 from unspin.schema import Analysis, Document, check_unicode
 from unspin.taxonomy import UnknownTechniqueError, get_technique, techniques_as_json
 from unspin.web.runner import AnalysisTimeout, Runner
@@ -22,16 +23,26 @@ def _not_blank(text: str) -> str:
     return text
 
 
+MODEL_FIELD = Field(
+    default=None,
+    min_length=1,
+    max_length=200,
+    description="Installed model to read the text(s) with, by name (`GET /api/health` lists "
+    "them); unset: each text's language chooses, as `unspin analyze` does.",
+)
+
+
 class AnalyzeRequest(BaseModel):
     """One text to analyse."""
 
     text: str = Field(
-        description="The text, not blank; in another language than the model reads, the "
-        "response says so in `warnings`."
+        description="The text, not blank; in a language the model does not read, or was not "
+        "evaluated on, the response says so in `warnings`."
     )
     threshold: float | None = Field(
         default=None, ge=0.0, le=1.0, description="Lowest span score kept (model default if unset)."
     )
+    model: str | None = MODEL_FIELD
 
     _check_text = field_validator("text")(_not_blank)
 
@@ -50,6 +61,7 @@ class BatchRequest(BaseModel):
 
     documents: list[BatchDocument] = Field(min_length=1)
     threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    model: str | None = MODEL_FIELD
 
 
 class SpanOut(BaseModel):
@@ -76,6 +88,9 @@ class ModelOut(BaseModel):
         default=None, description="Digest of the model's weights and decoding settings."
     )
     languages: list[str] = Field(description="ISO 639 codes of the languages the model reads.")
+    evaluated_languages: list[str] | None = Field(
+        default=None, description="The languages its scores were measured on (unset: all)."
+    )
 
 
 class LanguageOut(BaseModel):
@@ -88,7 +103,7 @@ class LanguageOut(BaseModel):
 class AnalyzeResponse(BaseModel):
     spans: list[SpanOut]
     summary: SummaryOut
-    model: ModelOut
+    model: ModelOut = Field(description="The model that read the text.")
     language: LanguageOut | None
     warnings: list[str] = Field(
         description="What to know before trusting the result, e.g. a language the model "
@@ -117,7 +132,11 @@ class TechniqueOut(BaseModel):
 class HealthOut(BaseModel):
     status: str
     model_loaded: bool
-    model: ModelOut | None
+    model: ModelOut | None = Field(description="The model a text goes to by default.")
+    models: list[ModelOut] = Field(
+        description="Every model a text may go to (by its language, or by the request's "
+        "`model`), the default first; one when the server was started with a fixed model."
+    )
     version: str
 
 
@@ -127,6 +146,7 @@ class ErrorOut(BaseModel):
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorOut, "description": "Text or batch over the configured limit."},
+    422: {"model": ErrorOut, "description": "Invalid request, or a `model` the server lacks."},
     503: {"model": ErrorOut, "description": "The model is not loaded yet."},
     504: {"model": ErrorOut, "description": "The analysis took longer than the request timeout."},
 }
@@ -153,19 +173,29 @@ def response_dict(analysis: Analysis) -> dict[str, Any]:
     return {key: full[key] for key in kept}
 
 
-@router.post("/analyze", response_model=AnalyzeResponse, responses=_ERRORS)
+@router.post(
+    "/analyze", response_model=AnalyzeResponse, responses=_ERRORS, response_model_exclude_unset=True
+)
 async def analyze(body: AnalyzeRequest, request: Request) -> dict[str, Any]:
     """Find the persuasion techniques in one text."""
     runner = runner_of(request)
     check_length(body.text, runner.settings.max_chars)
     try:
-        analysis = await runner.analyze(Document(id="text", text=body.text), body.threshold)
+        document = Document(id="text", text=body.text)
+        analysis = await runner.analyze(document, body.threshold, body.model)
+    except ModelError as error:
+        raise HTTPException(422, str(error)) from None
     except AnalysisTimeout as error:
         raise HTTPException(504, str(error)) from None
     return response_dict(analysis)
 
 
-@router.post("/analyze/batch", response_model=BatchResponse, responses=_ERRORS)
+@router.post(
+    "/analyze/batch",
+    response_model=BatchResponse,
+    responses=_ERRORS,
+    response_model_exclude_unset=True,
+)
 async def analyze_batch(body: BatchRequest, request: Request) -> dict[str, Any]:
     """Analyse several documents; one result per document, in the order given."""
     runner = runner_of(request)
@@ -178,7 +208,9 @@ async def analyze_batch(body: BatchRequest, request: Request) -> dict[str, Any]:
         check_length(doc.text, settings.max_chars, f"document {doc.id!r}")
     documents = [Document(id=d.id, text=d.text) for d in body.documents]
     try:
-        analyses = await runner.analyze_batch(documents, body.threshold)
+        analyses = await runner.analyze_batch(documents, body.threshold, body.model)
+    except ModelError as error:
+        raise HTTPException(422, str(error)) from None
     except AnalysisTimeout as error:
         raise HTTPException(504, str(error)) from None
     return {
@@ -208,14 +240,15 @@ async def technique(name: str) -> dict[str, object]:
     return next(t for t in techniques_as_json() if t["name"] == wanted)
 
 
-@router.get("/health", response_model=HealthOut)
+@router.get("/health", response_model=HealthOut, response_model_exclude_unset=True)
 async def health(request: Request) -> dict[str, Any]:
-    """Whether the model is loaded, which one, and the unspin version."""
+    """Whether the model is loaded, which ones texts may go to, and the unspin version."""
     runner: Runner | None = getattr(request.app.state, "runner", None)
-    info = runner.analyzer.info.to_dict() if runner else None
+    models = [info.to_dict() for info in runner.models()] if runner else []
     return {
         "status": "ok" if runner else "loading",
         "model_loaded": runner is not None,
-        "model": info,
+        "model": models[0] if models else None,
+        "models": models,
         "version": unspin.__version__,
     }

@@ -23,7 +23,9 @@ def create_app(
     settings: WebSettings | None = None,
     db_url: str | None = None,
 ) -> FastAPI:
-    """Build the app; without ``analyzer`` the model in ``settings.model`` loads at start-up.
+    """Build the app; without ``analyzer`` a :class:`~unspin.inference.Router` loads at
+    start-up: each text is read by the model for its language (models beyond the default load
+    on first use), or every text by ``settings.model`` when it is set.
 
     With ``db_url`` the corpus dashboard (``unspin.web.dashboard.router``) is mounted too and
     finds the URL in ``request.app.state.db_url``.
@@ -66,10 +68,10 @@ def create_app(
 
 
 def _load_analyzer(model: str | None) -> AnalyzerLike:
-    from unspin.inference import Analyzer
+    """A Router: each text read by the model for its language, or every text by ``model``."""
+    from unspin.inference import Router
 
-    loaded: AnalyzerLike = Analyzer(model)
-    return loaded
+    return Router(model).load()
 
 
 __all__ = ["CSP", "create_app"]

@@ -12,7 +12,8 @@ from typing import Protocol, TypeVar
 import anyio
 
 from unspin.errors import UnspinError
-from unspin.inference import stop_when
+from unspin.inference import Router, stop_when
+from unspin.inference.model_folder import ModelError
 from unspin.schema import Analysis, Document, ModelInfo
 from unspin.web.settings import WebSettings
 
@@ -71,7 +72,8 @@ class SmallestFirst:
 
 
 class Runner:
-    """Runs a shared analyzer in worker threads, a few at a time, smallest request first.
+    """Runs a shared analyzer (an :class:`~unspin.inference.Router` unless the app was given a
+    fixed one) in worker threads, a few at a time, smallest request first.
 
     Requests of at most ``express_chars`` characters have workers of their own, so a short
     text never waits for a long article to finish (they take milliseconds, so the extra
@@ -93,16 +95,38 @@ class Runner:
         value = getattr(self.analyzer, "threshold", None)
         return float(value) if isinstance(value, int | float) else 0.5
 
-    async def analyze(self, document: Document, threshold: float | None = None) -> Analysis:
-        """Analyse one document in a worker thread."""
-        work = functools.partial(self.analyzer.analyze, document, threshold=threshold)
+    def models(self) -> list[ModelInfo]:
+        """The models a text may go to, the default first."""
+        if isinstance(self.analyzer, Router):
+            return self.analyzer.infos()
+        return [self.analyzer.info]
+
+    def analyzer_named(self, model: str | None) -> AnalyzerLike:
+        """What reads a request's texts: the installed model called ``model`` (None: the
+        analyzer's own choice, per text when it routes). ModelError for a name the server has
+        no model of, or another model than the one it was started with (``--model``)."""
+        if model is None:
+            return self.analyzer
+        if isinstance(self.analyzer, Router):
+            return self.analyzer.named(model)
+        if model != self.analyzer.info.name:
+            raise ModelError(f"every text is read by {self.analyzer.info.name} here, not {model!r}")
+        return self.analyzer
+
+    async def analyze(
+        self, document: Document, threshold: float | None = None, model: str | None = None
+    ) -> Analysis:
+        """Analyse one document in a worker thread (with the model called ``model``)."""
+        analyzer = self.analyzer_named(model)
+        work = functools.partial(analyzer.analyze, document, threshold=threshold)
         return await self._run(work, len(document.text))
 
     async def analyze_batch(
-        self, documents: list[Document], threshold: float | None = None
+        self, documents: list[Document], threshold: float | None = None, model: str | None = None
     ) -> list[Analysis]:
         """Analyse several documents in one go, results in the same order."""
-        work = functools.partial(self.analyzer.analyze_batch, documents, threshold=threshold)
+        analyzer = self.analyzer_named(model)
+        work = functools.partial(analyzer.analyze_batch, documents, threshold=threshold)
         return await self._run(work, sum(len(d.text) for d in documents))
 
     async def _run(self, work: Callable[[], T], size: int) -> T:

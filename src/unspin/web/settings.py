@@ -15,7 +15,8 @@ class WebSettings:
     """Limits and options of the web app; every field has a safe default."""
 
     model: str | None = None
-    """Model directory to load when no analyzer is given (``None``: the shipped model)."""
+    """Model (a folder or an installed model's name) that reads every text when no analyzer is
+    given (``None``: each text's language chooses, as ``unspin analyze`` does)."""
     max_chars: int = 100_000
     """Longest text accepted, in characters (longer gives HTTP 413)."""
     max_batch: int = 64

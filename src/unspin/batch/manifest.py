@@ -29,7 +29,8 @@ from unspin.schema import ModelInfo
 BATCH_SCHEMA = "unspin.batch/3"
 """Version of the layout of a batch output folder (tables and manifest)."""
 OLDER_SCHEMAS = ("unspin.batch/2",)
-"""Layouts still read: /2's manifest names one ``model`` (its tables are those of /3)."""
+"""Layouts still read: /2's manifest names one ``model``, and its tables lack the column
+``model_evaluated_languages``."""
 MANIFEST_NAME = "manifest.json"
 ANALYSES_DIR = "analyses"
 SPANS_DIR = "spans"

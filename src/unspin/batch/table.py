@@ -11,10 +11,12 @@ analyses
     unique), ``id``, ``text``, ``title``, ``source``, ``url``, ``published`` (date32),
     ``language``, ``author``, ``metadata`` (a JSON object as a string), ``model_name``,
     ``model_version``, ``model_fingerprint``, ``model_languages`` (list of ISO 639 codes),
-    ``detected_language`` (ISO 639 code, ``und`` when unknown) and
-    ``detected_language_confidence`` (float64; see unspin.language), ``spans`` (list of struct
-    ``start``, ``end`` (int32 character offsets, half-open), ``technique``, ``score``
-    (float64), ``text``), ``sentences`` and ``sentences_with_technique`` (int32).
+    ``model_evaluated_languages`` (the languages among them its scores were measured on; null:
+    all of them, and in shards of layout /2, which lack the column), ``detected_language``
+    (ISO 639 code, ``und`` when unknown) and ``detected_language_confidence`` (float64; see
+    unspin.language), ``spans`` (list of struct ``start``, ``end`` (int32 character offsets,
+    half-open), ``technique``, ``score`` (float64), ``text``), ``sentences`` and
+    ``sentences_with_technique`` (int32).
 spans
     ``position``, ``id`` (of the document), ``start``, ``end``, ``technique``, ``score``,
     ``text``.
@@ -65,6 +67,7 @@ ANALYSES_SCHEMA = pa.schema(
         pa.field("model_version", pa.string(), nullable=False),
         pa.field("model_fingerprint", pa.string()),
         pa.field("model_languages", pa.list_(pa.string()), nullable=False),
+        pa.field("model_evaluated_languages", pa.list_(pa.string())),
         pa.field("detected_language", pa.string()),
         pa.field("detected_language_confidence", pa.float64()),
         pa.field("spans", pa.list_(pa.struct(_SPAN_FIELDS)), nullable=False),
@@ -148,6 +151,9 @@ def analysis_from_row(row: dict[str, Any]) -> Analysis:
         row["model_version"],
         row["model_fingerprint"],
         tuple(row["model_languages"]),
+        None
+        if row["model_evaluated_languages"] is None
+        else tuple(row["model_evaluated_languages"]),
     )
     code = row["detected_language"]
     language = None if code is None else LanguageGuess(code, row["detected_language_confidence"])
@@ -165,6 +171,9 @@ def _analysis_row(position: int, analysis: Analysis) -> dict[str, Any]:
         "model_version": analysis.model.version,
         "model_fingerprint": analysis.model.fingerprint,
         "model_languages": list(analysis.model.languages),
+        "model_evaluated_languages": (
+            None if analysis.model.evaluated is None else list(analysis.model.evaluated)
+        ),
         "detected_language": analysis.language.code if analysis.language else None,
         "detected_language_confidence": (
             analysis.language.confidence if analysis.language else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from unspin.cli.errors import describe_error
 from unspin.formats.documents import DocumentOrError, iter_documents
 from unspin.formats.errors import FormatError
 from unspin.formats.text import decode_bytes
-from unspin.schema import Analysis, Document
+from unspin.schema import Analysis, Document, ModelInfo
 
 if TYPE_CHECKING:
     from unspin.inference import Analyzer, Router
@@ -35,6 +36,15 @@ def load_router(model: str | None) -> Router:
     from unspin.inference import Router
 
     return Router(model)
+
+
+def by_models(counts: Counter[ModelInfo]) -> str:
+    """`` by NAME VERSION`` for texts all read by one model; with each one's count for several
+    (routed by language); empty for none."""
+    named = [(f"{info.name} {info.version}", n) for info, n in counts.items()]
+    if len(named) == 1:
+        return f" by {named[0][0]}"
+    return (" by " + ", ".join(f"{name} ({n})" for name, n in named)) if named else ""
 
 
 def read_inputs(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from unspin.cli.analyze import routed_model_option, threshold_option
+from unspin.cli.analyze import by_models, routed_model_option, threshold_option
 from unspin.cli.errors import missing_extra
 
 if TYPE_CHECKING:
@@ -124,9 +124,8 @@ def batch(
 def describe_summary(summary: BatchSummary, outdir: Path) -> str:
     """The lines printed at the end of a run."""
     manifest = summary.manifest
-    models = ", ".join(f"{i.name} {i.version} ({n})" for i, n in summary.analysed_by.items())
     lines = [
-        f"{summary.documents} documents analysed{f' by {models}' if models else ''} in "
+        f"{summary.documents} documents analysed{by_models(summary.analysed_by)} in "
         f"{summary.seconds:.1f} s ({summary.documents_per_second:.1f} docs/s): "
         f"{summary.spans} spans, {summary.bad} bad records; {summary.shards_written} shards "
         f"written, {summary.shards_skipped} already done",

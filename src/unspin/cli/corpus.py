@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from unspin.cli.analyze import routed_model_option
+from unspin.cli.analyze import by_models, routed_model_option
 from unspin.storage import DEFAULT_DB, DEFAULT_INGEST_BATCH
 
 if TYPE_CHECKING:
@@ -160,11 +160,10 @@ def ingest(
 ) -> None:
     """Analyse the documents in PATHS (files, folders, - for JSONL on stdin) into the database.
 
-    Each text is stored once and analysed once per model version, by the model for its language
-    (as `unspin analyze` chooses) unless --model is given; each document (a text with
-    its own id, source, date and metadata) is stored once, so copies of one text published by
-    several sources are all counted. A document read again with the same source and id updates
-    the stored one, so an interrupted run can simply be started again.
+    Each text is stored once and analysed once per model version (the model for its language
+    unless --model is given); each document (a text with its own id, source, date, metadata)
+    is stored once, so copies of one text by several sources all count; one read again with
+    the same source and id updates the stored one, so a stopped run can simply be rerun.
 
     An output folder of `unspin batch` is loaded as it is, without analysing again.
 
@@ -245,13 +244,10 @@ def _run_ingest(
 
 def _report(summary: Any) -> None:
     """The figures of an ingest run, then each skipped record and each warning, on stderr."""
-    models = ", ".join(
-        f"{info.name} {info.version} ({count})" for info, count in summary.analysed_by.items()
-    )
     click.echo(
         f"{summary.read} documents read: {summary.added} new, {summary.updated} updated, "
         f"{summary.unchanged} already stored; {summary.texts} new texts, {summary.analysed} "
-        f"analysed{f' by {models}' if models else ''} ({summary.spans} spans); "
+        f"analysed{by_models(summary.analysed_by)} ({summary.spans} spans); "
         f"{len(summary.errors)} skipped, {len(summary.warnings)} warnings",
         err=True,
     )

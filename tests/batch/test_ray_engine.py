@@ -64,7 +64,7 @@ def test_actor_killed_mid_run_ends_complete_and_duplicate_free(
     assert killed
     assert_complete(outdir, expected)
     with pytest.raises(ray.exceptions.RayActorError):
-        ray.get(killed[0].info.remote())
+        ray.get(killed[0].models.remote())
 
 
 def test_killed_driver_rerun_resumes(

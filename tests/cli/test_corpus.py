@@ -248,6 +248,11 @@ def test_serve_reads_the_database_from_the_environment(
     assert not (tmp_path / "none.db").exists()
 
 
+def test_serve_refuses_a_model_it_cannot_find_before_starting(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["serve", "--model", "no-such-model"])
+    assert result.exit_code == 2 and "no installed model of that name" in result.output
+
+
 def test_export_to_annotation_tools_with_the_corpus_filters(
     runner: CliRunner, corpus: tuple[Path, str], tmp_path: Path
 ) -> None:

@@ -20,6 +20,7 @@ language, or does not read it at all.
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -67,6 +68,7 @@ class Router:
         self.max_chars = max_chars
         self._analyzers: dict[Path, Analyzer] = {}
         self._infos: dict[Path, ModelInfo] = {}
+        self._loading = threading.Lock()
 
     @property
     def info(self) -> ModelInfo:
@@ -155,10 +157,16 @@ class Router:
         return self
 
     def analyzer(self, folder: Path) -> Analyzer:
-        """The Analyzer of ``folder``, loaded on first use."""
-        if folder not in self._analyzers:
-            self._analyzers[folder] = Analyzer(folder, threads=self.threads)
-        return self._analyzers[folder]
+        """The Analyzer of ``folder``, loaded on first use (once, however many threads ask:
+        the web app analyses in several)."""
+        loaded = self._analyzers.get(folder)
+        if loaded is None:
+            with self._loading:
+                loaded = self._analyzers.get(folder)
+                if loaded is None:
+                    loaded = Analyzer(folder, threads=self.threads, max_chars=self.max_chars)
+                    self._analyzers[folder] = loaded
+        return loaded
 
     def analyze(self, item: str | Document, threshold: float | None = None) -> Analysis:
         """Analyse one text or Document."""

@@ -25,7 +25,7 @@ def months(count: int, techniques: list[str]) -> Stats:
         GroupStats(f"2021-{m:02d}", 10, 1000, 5, {t: m % 10 for t in techniques})
         for m in range(1, count + 1)
     ]
-    return Stats("month", ModelInfo("model", "1"), techniques, groups)
+    return Stats("month", [ModelInfo("model", "1")], techniques, groups)
 
 
 def test_many_groups_and_techniques_turn_and_split_within_80_columns() -> None:

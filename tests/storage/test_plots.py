@@ -21,7 +21,7 @@ def test_plot_labels_are_display_names(tmp_path: Path, by: str) -> None:
     ]
     output = tmp_path / "plot.svg"
     with matplotlib.rc_context({"svg.fonttype": "none"}):  # text as text, not outlines
-        plot_stats(Stats(by, ModelInfo("model", "1"), TECHNIQUES, groups), output)
+        plot_stats(Stats(by, [ModelInfo("model", "1")], TECHNIQUES, groups), output)
     svg = output.read_text(encoding="utf-8")
     assert "Name Calling, Labeling" in svg and "Appeal to Fear or Prejudice" in svg
     assert "Appeal to fear-prejudice" not in svg
@@ -37,7 +37,7 @@ def test_time_plot_shows_empty_periods_the_documents_behind_each_point_and_undat
     ]
     output = tmp_path / "months.svg"
     with matplotlib.rc_context({"svg.fonttype": "none"}):
-        plot_stats(Stats("month", None, TECHNIQUES[:1], groups, undated=4), output)
+        plot_stats(Stats("month", [], TECHNIQUES[:1], groups, undated=4), output)
     svg = output.read_text(encoding="utf-8")
     assert "n=3" in svg and "n=0" in svg and "n=1" in svg
     assert "4 undated documents not shown" in svg and "(unknown)" not in svg

@@ -37,7 +37,7 @@ db_option = click.option(
 
 Command = Callable[..., None]
 ANNOTATION_FORMATS = ("label-studio", "brat")
-"""Export formats for annotation tools: documents with the latest model's spans."""
+"""Export formats for annotation tools: documents with their current analysis's spans."""
 
 
 def _engine(db: str) -> Engine:
@@ -90,7 +90,8 @@ def technique_name(ctx: click.Context, param: click.Parameter, value: str | None
 
 
 def filter_options(*, technique: bool) -> Callable[[Command], Command]:
-    """``--source``, ``--since``, ``--until`` (and ``--technique``), passed on as ``filters``."""
+    """``--source``, ``--since``, ``--until``, ``--model`` (and ``--technique``), passed on as
+    ``filters``."""
 
     def decorate(command: Command) -> Command:
         @functools.wraps(command)
@@ -99,12 +100,14 @@ def filter_options(*, technique: bool) -> Callable[[Command], Command]:
             source: str | None,
             since: datetime | None,
             until: datetime | None,
+            model: str | None,
             **kwargs: Any,
         ) -> None:
             from unspin.storage.filters import Filters
 
             only = kwargs.pop("technique") if technique else None
-            command(*args, filters=Filters(source, _day(since), _day(until), only), **kwargs)
+            filters = Filters(source, _day(since), _day(until), only, model)
+            command(*args, filters=filters, **kwargs)
 
         day = click.DateTime(["%Y-%m-%d"])
         only = click.option(
@@ -117,6 +120,12 @@ def filter_options(*, technique: bool) -> Callable[[Command], Command]:
             click.option("--source", help="Only this source."),
             click.option("--since", type=day, help="Published on or after."),
             click.option("--until", type=day, help="Published on or before."),
+            click.option(
+                "--model",
+                metavar="NAME[@VERSION]",
+                help="Only this model's analyses (default: each document's current analysis, "
+                "by the newest version of the model that read it).",
+            ),
         ]
         for option in reversed(options):
             with_filters = option(with_filters)
@@ -259,12 +268,14 @@ def _report(summary: Any) -> None:
 
 @click.command()
 @db_option
-@by_option("source", "month", "week", "language", "all")
+@by_option("source", "month", "week", "language", "model", "all")
 @filter_options(technique=True)
 @format_option("table", "json", "csv")
 def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
     """Documents, spans per 1,000 words and share of documents using each technique, per group.
 
+    Each document counts once, with its current analysis: by the newest version of the model
+    that read it (a corpus routed by language mixes models; --by model shows which read what).
     Documents in a language the model does not read are counted apart, and undated ones are
     left out of months and weeks: a note on stderr says how many.
     """
@@ -303,7 +314,7 @@ def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
     show_default=True,
 )
 @format_option("jsonl", "csv", "parquet", *ANNOTATION_FORMATS)
-@by_option("source", "month", "week", "language", "all", help="Grouping for --what stats.")
+@by_option("source", "month", "week", "language", "model", "all", help="Grouping for --what stats.")
 @filter_options(technique=True)
 @click.option(
     "-o",
@@ -313,16 +324,17 @@ def stats(db: str, by: str, filters: Filters, fmt: str) -> None:
     help="Output file (default: stdout; parquet, label-studio and brat need one).",
 )
 def export(db: str, what: str, fmt: str, by: str, filters: Filters, output: Path | None) -> None:
-    """Export documents, spans or statistics as JSONL, CSV or Parquet, or documents with the
-    latest model's spans as Label Studio tasks (predictions) or a brat folder, to annotate.
+    """Export documents, spans or statistics as JSONL, CSV or Parquet, or documents with their
+    spans as Label Studio tasks (predictions) or a brat folder, to annotate.
 
     Each document is a record of its own, copies of one text included (``text_id`` tells them
-    apart); span records carry the document's own id. With --technique, documents (and spans)
-    where the latest model found the technique. CSV cells that a spreadsheet would run as a
-    formula (starting with = + - @) get a ' in front.
+    apart), with the model whose analysis of it counts (``model_name``, ``model_version``: the
+    newest version of the model that read it, or --model's); span records carry the document's
+    own id and their model. With --technique, documents (and spans) where that analysis found
+    the technique. CSV cells that a spreadsheet would run as a formula (starting with = + - @)
+    get a ' in front.
     """
     from unspin.storage import export as exporter
-    from unspin.storage.filters import latest_model
     from unspin.storage.stats import stats as corpus_stats
 
     engine = reader(db)
@@ -333,7 +345,7 @@ def export(db: str, what: str, fmt: str, by: str, filters: Filters, output: Path
     if what == "documents":
         records = exporter.document_records(engine, filters)
     elif what == "spans":
-        records = exporter.span_records(engine, latest_model(engine), filters)
+        records = exporter.span_records(engine, filters=filters)
     else:
         records = exporter.stats_records(corpus_stats(engine, by, filters))
     if fmt == "parquet" and output is None:
@@ -359,7 +371,7 @@ def _export_annotations(engine: Engine, fmt: str, filters: Filters, output: Path
 
 @click.command()
 @db_option
-@by_option("source", "month", "week", "language")
+@by_option("source", "month", "week", "language", "model")
 @filter_options(technique=True)
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), required=True, help="FILE.png or FILE.svg"

@@ -24,9 +24,7 @@ TECHNIQUE_WIDTH = 20
 
 def stats_tables(result: Stats, console: Console) -> list[Table]:
     """The tables that show ``result`` within ``console.width``: one, or one per few groups."""
-    title = f"per {result.by}" + (
-        f" — {result.model.name} {result.model.version}" if result.model else ""
-    )
+    title = f"per {result.by}" + (f" — {result.read_by}" if result.models else "")
     wide = _groups_as_rows(result, title)
     if not result.groups or _width(wide, console).maximum <= console.width:
         return [wide]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from unspin.schema import Analysis, ModelInfo, Span, in_reading_order
 from unspin.storage import DEFAULT_EXAMPLES_LIMIT
-from unspin.storage.filters import Filters, filtered, latest_model
+from unspin.storage.filters import Filters, filtered, reading
 from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow, TextRow
 
 _WHITESPACE = re.compile(r"\s+")
@@ -121,12 +121,11 @@ def examples(
     limit: int = DEFAULT_EXAMPLES_LIMIT,
     context: int = 80,
 ) -> list[Example]:
-    """The highest-scoring spans of ``technique`` with ``context`` characters either side;
-    a text published several times is shown once, in its first document."""
+    """The highest-scoring spans of ``technique`` with ``context`` characters either side, in
+    each text's current analysis (``model``'s when given); a text published several times is
+    shown once, in its first document."""
     filters = filters or Filters()
-    model = model or latest_model(engine)
-    if model is None:
-        return []
+    read = reading(engine, filters, model)
     query = (
         select(
             TextRow.id, TextRow.text, SpanRow.technique, SpanRow.score, SpanRow.start, SpanRow.end
@@ -135,7 +134,7 @@ def examples(
         .join(SpanRow, SpanRow.analysis_id == AnalysisRow.id)
         .where(
             SpanRow.technique == technique,
-            AnalysisRow.made_by(model),
+            read.current(),
             TextRow.id.in_(filtered(select(DocumentRow.text_id), filters)),
         )
         .order_by(SpanRow.score.desc(), SpanRow.id)
@@ -175,6 +174,9 @@ class DocumentItem:
     published: date | None
     words: int
     spans: int
+    model_name: str
+    model_version: str
+    """The model version whose analysis of the document is shown."""
 
 
 def list_documents(
@@ -184,14 +186,13 @@ def list_documents(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[DocumentItem], int]:
-    """One page of the documents analysed by ``model`` that match ``filters``, and the total.
+    """One page of the analysed documents that match ``filters``, each with its current
+    analysis (``model``'s when given), and the total.
 
     With ``filters.technique`` only documents with a span of that technique are listed.
     """
     filters = filters or Filters()
-    model = model or latest_model(engine)
-    if model is None:
-        return [], 0
+    read = reading(engine, filters, model)
     span_count = (
         select(func.count())
         .where(SpanRow.analysis_id == AnalysisRow.id)
@@ -207,10 +208,12 @@ def list_documents(
             DocumentRow.published,
             TextRow.words,
             span_count,
+            AnalysisRow.model_name,
+            AnalysisRow.model_version,
         )
         .join(TextRow, TextRow.id == DocumentRow.text_id)
         .join(AnalysisRow, AnalysisRow.text_id == DocumentRow.text_id)
-        .where(AnalysisRow.made_by(model)),
+        .where(read.current()),
         filters,
     )
     if filters.technique is not None:
@@ -230,23 +233,22 @@ def list_documents(
 def load_analysis(
     engine: Engine, document_id: int, model: ModelInfo | None = None
 ) -> Analysis | None:
-    """The stored analysis of one document by ``model`` (default: the latest in the store)."""
-    model = model or latest_model(engine)
-    if model is None:
-        return None
+    """One document's current analysis (``model``'s when given), with the model that made it."""
+    read = reading(engine, Filters(), model)
     with Session(engine) as session:
         row = session.get(DocumentRow, document_id)
         if row is None:
             return None
-        analysis_id = session.scalar(
-            select(AnalysisRow.id).where(
-                AnalysisRow.text_id == row.text_id, AnalysisRow.made_by(model)
+        found = session.execute(
+            select(AnalysisRow.id, AnalysisRow.model_name, AnalysisRow.model_version).where(
+                AnalysisRow.text_id == row.text_id, read.current()
             )
-        )
-        if analysis_id is None:
+        ).first()
+        if found is None:
             return None
+        analysis_id, name, version = found
         body = session.scalar(select(TextRow.text).where(TextRow.id == row.text_id)) or ""
         rows = session.scalars(select(SpanRow).where(SpanRow.analysis_id == analysis_id))
         spans = in_reading_order(Span(s.start, s.end, s.technique, s.score) for s in rows)
         document = row.to_document(body)
-    return Analysis(document, spans, model)
+    return Analysis(document, spans, model or ModelInfo(name, version))

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Engine, String, cast, false, func, select
+from sqlalchemy import Engine, String, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from unspin.formats.annotated import Annotated
 from unspin.schema import Document, ModelInfo, Span
-from unspin.storage.filters import Filters, filtered, latest_model
+from unspin.storage.filters import Filters, filtered, reading
 from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow, TextRow
 from unspin.storage.stats import Stats
 
@@ -30,8 +30,12 @@ DOCUMENT_FIELDS = (
     "published",
     "language",
     "words",
+    "model_name",
+    "model_version",
     "text",
 )
+"""Columns of a document export: ``model_name``/``model_version`` name the model version whose
+analysis of the document counts (None: none does; see :mod:`unspin.storage.filters`)."""
 SPAN_FIELDS = (
     "document_id",
     "source",
@@ -52,39 +56,37 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """Cell starts that make spreadsheets evaluate a cell (OWASP, "CSV Injection")."""
 
 
-def _with_technique(query: Any, filters: Filters, model: ModelInfo | None) -> Any:
-    """``query`` kept to documents whose text ``model`` found ``filters.technique`` in."""
-    if filters.technique is None:
-        return query
-    if model is None:
-        return query.where(false())
-    return query.where(
-        select(SpanRow.id)
-        .join(AnalysisRow, AnalysisRow.id == SpanRow.analysis_id)
-        .where(
-            AnalysisRow.text_id == DocumentRow.text_id,
-            AnalysisRow.made_by(model),
-            SpanRow.technique == filters.technique,
-        )
-        .exists()
-    )
-
-
 def document_records(
-    engine: Engine, filters: Filters | None = None, model: ModelInfo | None = None
+    engine: Engine,
+    filters: Filters | None = None,
+    model: ModelInfo | None = None,
+    analysed: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """Every stored document (each copy of a text on its own) that ``filters`` match; with a
-    technique, those in whose text ``model`` (default: the latest) found it."""
+    """Every stored document (each copy of a text on its own) that ``filters`` match, with the
+    model version of its text's current analysis (``model_name``/``model_version``, None when
+    none counts; see :mod:`unspin.storage.filters`). With ``model`` (or ``filters.model``), or
+    ``analysed``, only the documents that analysis covers; with a technique, those in whose
+    text it found one."""
     filters = filters or Filters()
-    if filters.technique is not None:
-        model = model or latest_model(engine)
-    query = filtered(
-        select(DocumentRow, TextRow).join(TextRow, TextRow.id == DocumentRow.text_id), filters
+    read = reading(engine, filters, model)
+    on = and_(AnalysisRow.text_id == DocumentRow.text_id, read.current())
+    query = select(DocumentRow, TextRow, AnalysisRow.model_name, AnalysisRow.model_version).join(
+        TextRow, TextRow.id == DocumentRow.text_id
     )
-    query = _with_technique(query, filters, model).order_by(DocumentRow.id)
+    narrowed = analysed or model is not None or filters.model is not None
+    query = filtered(
+        query.join(AnalysisRow, on) if narrowed else query.outerjoin(AnalysisRow, on), filters
+    )
+    if filters.technique is not None:
+        query = query.where(
+            select(SpanRow.id)
+            .where(SpanRow.analysis_id == AnalysisRow.id, SpanRow.technique == filters.technique)
+            .exists()
+        )
     with Session(engine) as session:
-        for document, text_row in session.execute(query).yield_per(500):
-            record = {
+        rows = session.execute(query.order_by(DocumentRow.id)).yield_per(500)
+        for document, text_row, model_name, model_version in rows:
+            yield {
                 "id": document.id,
                 "external_id": document.external_id,
                 "text_id": text_row.id,
@@ -96,16 +98,17 @@ def document_records(
                 "published": document.published.isoformat() if document.published else None,
                 "language": text_row.language or document.language,
                 "words": text_row.words,
+                "model_name": model_name,
+                "model_version": model_version,
                 "text": text_row.text,
             }
-            yield record
 
 
 def span_records(
     engine: Engine, model: ModelInfo | None = None, filters: Filters | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Every stored span (of ``model`` if given) in every document ``filters`` match, with the
-    text it covers."""
+    """The spans of each current analysis (``model``'s, or ``filters.model``'s, when given) in
+    every document ``filters`` match, with the model that found them and the text they cover."""
     filters = filters or Filters()
     query = filtered(
         select(
@@ -124,11 +127,10 @@ def span_records(
         .join(TextRow, TextRow.id == DocumentRow.text_id)
         .join(AnalysisRow, AnalysisRow.text_id == TextRow.id)
         .join(SpanRow, SpanRow.analysis_id == AnalysisRow.id)
+        .where(reading(engine, filters, model).current())
         .order_by(DocumentRow.id, AnalysisRow.id, SpanRow.start, SpanRow.id),
         filters,
     )
-    if model is not None:
-        query = query.where(AnalysisRow.made_by(model))
     if filters.technique is not None:
         query = query.where(SpanRow.technique == filters.technique)
     with Session(engine) as session:
@@ -142,12 +144,12 @@ def span_records(
 def annotated_documents(
     engine: Engine, filters: Filters | None = None, model: ModelInfo | None = None
 ) -> Iterator[Annotated]:
-    """Each document ``filters`` match with the spans ``model`` (default: the latest) found in
-    its text, for an annotation tool (``unspin export --format label-studio|brat``)."""
-    model = model or latest_model(engine)
-    if model is None:
-        return
-    records = iter(document_records(engine, filters, model))
+    """Each analysed document ``filters`` match with the spans of its text's current analysis
+    (``model``'s when given) and the model that found them, for an annotation tool
+    (``unspin export --format label-studio|brat``)."""
+    filters = filters or Filters()
+    read = reading(engine, filters, model)
+    records = iter(document_records(engine, filters, model, analysed=True))
     while chunk := list(itertools.islice(records, 500)):
         spans: dict[int, list[Span]] = {}
         query = (
@@ -155,9 +157,7 @@ def annotated_documents(
                 AnalysisRow.text_id, SpanRow.start, SpanRow.end, SpanRow.technique, SpanRow.score
             )
             .join(SpanRow, SpanRow.analysis_id == AnalysisRow.id)
-            .where(
-                AnalysisRow.made_by(model), AnalysisRow.text_id.in_({r["text_id"] for r in chunk})
-            )
+            .where(read.current(), AnalysisRow.text_id.in_({r["text_id"] for r in chunk}))
             .order_by(SpanRow.start, SpanRow.id)
         )
         with Session(engine) as session:
@@ -167,7 +167,8 @@ def annotated_documents(
             document = Document.from_dict(
                 {**record, "id": record["external_id"] or str(record["id"])}
             )
-            yield Annotated(document, spans.get(record["text_id"], []), model)
+            by = model or ModelInfo(record["model_name"], record["model_version"])
+            yield Annotated(document, spans.get(record["text_id"], []), by)
 
 
 def stats_records(stats: Stats) -> Iterator[dict[str, Any]]:

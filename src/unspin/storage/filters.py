@@ -1,4 +1,13 @@
-"""What every corpus query shares: filters on documents and the choice of model."""
+"""What every corpus query shares: filters on documents and which analysis of each text counts.
+
+A text may hold several analyses: one per model version that read it. A corpus view reads each
+text's **current** analysis: among the analyses by the newest version of each model name in the
+store (the version of that name's newest analysis: a re-ingest with a new version supersedes the
+old one), the newest by a model that reads the text's language, else the newest. So a corpus
+routed by language (English texts read by one model, Arabic by another) is seen whole, each text
+once, and a text re-read with ``--model`` counts with its newest reading unless that model could
+not read it. ``Filters.model`` narrows a view to one model instead.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Engine, Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
+from unspin.errors import UnspinError
 from unspin.schema import ModelInfo
 from unspin.storage.models import AnalysisRow, DocumentRow
 
@@ -26,6 +36,9 @@ class Filters:
     since: date | None = None
     until: date | None = None
     technique: str | None = None
+    model: str | None = None
+    """Only this model's analyses: ``NAME`` (its newest version in the store) or
+    ``NAME@VERSION``; None: each text's current analysis, whichever model made it."""
 
 
 def filtered(query: _Q, filters: Filters) -> _Q:
@@ -41,15 +54,79 @@ def filtered(query: _Q, filters: Filters) -> _Q:
     return query
 
 
-def latest_model(engine: Engine) -> ModelInfo | None:
-    """The model of the most recent analysis in the store, if any."""
+class UnknownModelError(UnspinError, ValueError):
+    """A model filter that names no model version in the store."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Which analyses a corpus view reads: of each text, the best by one of ``models``."""
+
+    models: tuple[ModelInfo, ...]
+    """The model versions whose analyses count (none: the view is empty)."""
+
+    @property
+    def routed(self) -> bool:
+        """Whether texts may have been read by different models."""
+        return len(self.models) > 1
+
+    def current(self) -> ColumnElement[bool]:
+        """That an ``analyses`` row is the one that counts for its text: by one of ``models``
+        and no better one by them (one whose model reads the text where this one does not,
+        else a newer one)."""
+        by_model = AnalysisRow.made_by(*self.models)
+        if not self.routed:  # one analysis per text and model version
+            return by_model
+        other = aliased(AnalysisRow)
+        unread, other_unread = AnalysisRow.readable.is_(False), other.readable.is_(False)
+        better = or_(
+            and_(unread, ~other_unread),
+            and_(unread == other_unread, other.id > AnalysisRow.id),
+        )
+        rival = select(other.id).where(
+            other.text_id == AnalysisRow.text_id, AnalysisRow.made_by(*self.models, row=other)
+        )
+        return and_(by_model, ~rival.where(better).exists())
+
+
+def newest_versions(engine: Engine) -> list[ModelInfo]:
+    """The newest version of each model name in the store (of its newest analysis), by name."""
+    newest = aliased(AnalysisRow)
+    latest = select(func.max(newest.id)).group_by(newest.model_name)
     with Session(engine) as session:
-        row = session.execute(
+        rows = session.execute(
             select(AnalysisRow.model_name, AnalysisRow.model_version)
-            .order_by(AnalysisRow.id.desc())
-            .limit(1)
-        ).first()
-    return ModelInfo(row[0], row[1]) if row else None
+            .where(AnalysisRow.id.in_(latest))
+            .order_by(AnalysisRow.model_name)
+        ).all()
+    return [ModelInfo(name, version) for name, version in rows]
+
+
+def reading(engine: Engine, filters: Filters, model: ModelInfo | None = None) -> Reading:
+    """What a view with ``filters`` reads: ``model``'s analyses when given, else those of
+    ``filters.model``, else each text's current analysis (see the module's docstring).
+
+    Raises :class:`UnknownModelError` when ``filters.model`` names no model in the store.
+    """
+    if model is not None:
+        return Reading((model,))
+    current = newest_versions(engine)
+    if filters.model is None:
+        return Reading(tuple(current))
+    name, _, version = filters.model.partition("@")
+    stored = [info for info, _ in models(engine)]
+    chosen = [
+        info
+        for info in (stored if version else current)
+        if info.name == name and (not version or info.version == version)
+    ]
+    if not chosen:
+        stored_names = ", ".join(f"{info.name}@{info.version}" for info in stored)
+        raise UnknownModelError(
+            f"no analyses by model {filters.model!r} in the store"
+            + (f"; it holds {stored_names}" if stored_names else "")
+        )
+    return Reading((chosen[0],))
 
 
 def models(engine: Engine) -> list[tuple[ModelInfo, int]]:

@@ -25,6 +25,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    false,
+    or_,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql import func
@@ -128,10 +130,13 @@ class AnalysisRow(Base):
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     @staticmethod
-    def made_by(model: ModelInfo) -> ColumnElement[bool]:
-        """The condition that an analysis is by ``model``."""
-        return and_(
-            AnalysisRow.model_name == model.name, AnalysisRow.model_version == model.version
+    def made_by(*models: ModelInfo, row: Any = None) -> ColumnElement[bool]:
+        """The condition that an analysis (``row``: this table or an alias of it) is by one of
+        ``models`` (never true without one)."""
+        row = AnalysisRow if row is None else row
+        return or_(
+            false(),
+            *(and_(row.model_name == m.name, row.model_version == m.version) for m in models),
         )
 
 

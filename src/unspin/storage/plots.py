@@ -21,7 +21,7 @@ def plot_stats(stats: Stats, output: Path) -> None:
     techniques = stats.techniques[:MAX_TECHNIQUES]
     if not stats.groups or not techniques:
         raise ValueError("nothing to plot: no analysed documents with spans match")
-    title_model = f" ({stats.model.name} {stats.model.version})" if stats.model else ""
+    title_model = f" ({stats.read_by})" if stats.models else ""
     if stats.by in TIME_GROUPS:
         fig = _line_chart(plt, stats, techniques, title_model)
     else:

@@ -29,7 +29,7 @@ from unspin.schema import ModelInfo
 from unspin.storage import DEFAULT_SEARCH_LIMIT
 from unspin.storage.browse import Found, first_documents, found_in
 from unspin.storage.db import is_postgres
-from unspin.storage.filters import Filters, filtered, latest_model
+from unspin.storage.filters import Filters, Reading, filtered, reading
 from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow, TextRow
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -146,10 +146,20 @@ class Hit(Found):
 
 
 def _matching_texts(
-    session: Session, engine: Engine, query: Query, filters: Filters, limit: int, offset: int
+    session: Session,
+    engine: Engine,
+    query: Query,
+    filters: Filters,
+    limit: int,
+    offset: int,
+    read_by: Reading | None,
 ) -> list[int]:
+    """The ids of the texts that match, best first; of those ``read_by`` read when given."""
     narrowed = filters.source is not None or filters.since or filters.until
     within = filtered(select(DocumentRow.text_id), filters) if narrowed else None
+    if read_by is not None:
+        by_model = select(AnalysisRow.text_id).where(read_by.current())
+        within = by_model if within is None else within.where(DocumentRow.text_id.in_(by_model))
     if is_postgres(engine):
         match = "to_tsvector('simple', texts.text) @@ to_tsquery('simple', :q)"
         rank = "ts_rank(to_tsvector('simple', texts.text), to_tsquery('simple', :q)) DESC"
@@ -186,24 +196,28 @@ def search(
     filters: Filters | None = None,
 ) -> list[Hit]:
     """Texts matching ``query`` (see the module's syntax), best first, each in its first
-    document, with the techniques of the spans that hold a query word."""
+    document, with the techniques of the spans (of its current analysis) that hold a query
+    word; with ``model`` (or ``filters.model``), only texts that model read, with its spans."""
     parsed = parse_query(query)
     filters = filters or Filters()
-    model = model or latest_model(engine)
+    read = reading(engine, filters, model)
     words = parsed.words
     with Session(engine) as session:
-        ids = _matching_texts(session, engine, parsed, filters, limit, offset)
+        narrowed = model is not None or filters.model is not None
+        ids = _matching_texts(
+            session, engine, parsed, filters, limit, offset, read if narrowed else None
+        )
         bodies = {
             row.id: row.text
             for row in session.execute(select(TextRow.id, TextRow.text).where(TextRow.id.in_(ids)))
         }
         documents = first_documents(session, ids, filters)
         spans: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
-        if model is not None and ids:
+        if ids:
             for text_id, technique, start, end in session.execute(
                 select(AnalysisRow.text_id, SpanRow.technique, SpanRow.start, SpanRow.end)
                 .join(SpanRow, SpanRow.analysis_id == AnalysisRow.id)
-                .where(AnalysisRow.text_id.in_(ids), AnalysisRow.made_by(model))
+                .where(AnalysisRow.text_id.in_(ids), read.current())
             ):
                 spans[text_id].append((technique, start, end))
     hits = []

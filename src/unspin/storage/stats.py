@@ -1,5 +1,7 @@
 """Corpus statistics: documents, spans per 1,000 words and technique shares per group.
 
+Each document counts once, with its text's current analysis (see :mod:`unspin.storage.filters`;
+``by="model"`` groups documents by the model version that read them, as ``NAME@VERSION``).
 Documents are occurrences: a text published by three outlets counts three times, once in each
 outlet's group (``texts`` says how many distinct texts a group holds). Documents whose analysis
 could not read their language are counted apart (``unreadable``), never as clean. Time groups
@@ -18,11 +20,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from unspin.schema import ModelInfo
-from unspin.storage.filters import UNKNOWN, Filters, filtered, latest_model
+from unspin.storage.filters import UNKNOWN, Filters, Reading, filtered, reading
 from unspin.storage.models import AnalysisRow, DocumentRow, SpanRow, TextRow
 
-GroupBy = Literal["source", "month", "week", "language", "all"]
-GROUPS: tuple[str, ...] = ("source", "month", "week", "language", "all")
+GroupBy = Literal["source", "month", "week", "language", "model", "all"]
+GROUPS: tuple[str, ...] = ("source", "month", "week", "language", "model", "all")
 TIME_GROUPS = ("month", "week")
 MAX_PERIODS = 5000
 """The most empty periods a time grouping fills in."""
@@ -66,19 +68,25 @@ class GroupStats:
 
 @dataclass
 class Stats:
-    """Per-group statistics of one model's analyses."""
+    """Per-group statistics of the analyses a view reads (see :func:`stats`)."""
 
     by: str
-    model: ModelInfo | None
+    models: list[ModelInfo]
+    """The model versions that read the documents in the groups, by name."""
     techniques: list[str]
     groups: list[GroupStats]
     undated: int = 0
     """Documents left out of time groups because they have no date."""
 
+    @property
+    def read_by(self) -> str:
+        """``NAME VERSION`` of each model that read the documents, comma-separated."""
+        return ", ".join(f"{model.name} {model.version}" for model in self.models)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "by": self.by,
-            "model": self.model.to_dict() if self.model else None,
+            "models": [model.to_dict() for model in self.models],
             "techniques": self.techniques,
             "groups": [g.to_dict(self.techniques) for g in self.groups],
             "undated": self.undated,
@@ -98,10 +106,18 @@ def unreadable_note(count: int) -> str:
     )
 
 
-def group_key(by: str, source: str | None, published: date | None, language: str | None) -> str:
+def group_key(
+    by: str,
+    source: str | None,
+    published: date | None,
+    language: str | None,
+    model: ModelInfo | None = None,
+) -> str:
     """The group a document falls in (:data:`UNKNOWN` for an undated one in a time group)."""
     if by == "all":
         return "all"
+    if by == "model":
+        return f"{model.name}@{model.version}" if model else UNKNOWN
     if by == "source":
         return source or UNKNOWN
     if by == "language":
@@ -120,12 +136,10 @@ def stats(
     filters: Filters | None = None,
     model: ModelInfo | None = None,
 ) -> Stats:
-    """Documents, spans per 1,000 words and technique shares per group."""
+    """Documents, spans per 1,000 words and technique shares per group: of each document's
+    current analysis, or of ``model``'s (or ``filters.model``'s) analyses when given."""
     filters = filters or Filters()
-    model = model or latest_model(engine)
-    if model is None:
-        return Stats(by, None, [], [])
-    documents, counts = _stats_rows(engine, model, filters)
+    documents, counts = _stats_rows(engine, reading(engine, filters, model), filters)
     per_analysis: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for analysis_id, technique, count in counts:
         per_analysis[analysis_id].append((technique, count))
@@ -133,12 +147,25 @@ def stats(
     texts: dict[str, set[int]] = defaultdict(set)
     totals: dict[str, int] = defaultdict(int)
     undated = 0
-    for analysis_id, readable, text_id, source, published, language, words in documents:
-        key = group_key(by, source, published, language)
+    read_by: set[ModelInfo] = set()
+    for (
+        analysis_id,
+        readable,
+        name,
+        version,
+        text_id,
+        source,
+        published,
+        language,
+        words,
+    ) in documents:
+        info = ModelInfo(name, version)
+        key = group_key(by, source, published, language, info)
         if by in TIME_GROUPS and published is None:
             undated += 1
             continue
         group = groups.setdefault(key, GroupStats(key))
+        read_by.add(info)
         if readable is False:
             group.unreadable += 1
             continue
@@ -160,7 +187,8 @@ def stats(
     ordered = sorted(groups.values(), key=lambda g: g.group)
     if by == "source":
         ordered.sort(key=lambda g: -g.documents)
-    return Stats(by, model, techniques, ordered, undated)
+    models = sorted(read_by, key=lambda m: (m.name, m.version))
+    return Stats(by, models, techniques, ordered, undated)
 
 
 def periods(by: str, first: str, last: str) -> list[str]:
@@ -199,13 +227,15 @@ def group_dates(by: str, group: str) -> tuple[date, date] | None:
 
 
 def _stats_rows(
-    engine: Engine, model: ModelInfo, filters: Filters
+    engine: Engine, read: Reading, filters: Filters
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The documents (one row per occurrence) and the span counts per analysis and technique."""
     docs_query = filtered(
         select(
             AnalysisRow.id,
             AnalysisRow.readable,
+            AnalysisRow.model_name,
+            AnalysisRow.model_version,
             DocumentRow.text_id,
             DocumentRow.source,
             DocumentRow.published,
@@ -214,14 +244,14 @@ def _stats_rows(
         )
         .join(TextRow, TextRow.id == DocumentRow.text_id)
         .join(AnalysisRow, AnalysisRow.text_id == DocumentRow.text_id)
-        .where(AnalysisRow.made_by(model)),
+        .where(read.current()),
         filters,
     )
     spans_query = (
         select(AnalysisRow.id, SpanRow.technique, func.count())
         .join(SpanRow, SpanRow.analysis_id == AnalysisRow.id)
         .where(
-            AnalysisRow.made_by(model),
+            read.current(),
             AnalysisRow.text_id.in_(filtered(select(DocumentRow.text_id), filters)),
         )
         .group_by(AnalysisRow.id, SpanRow.technique)

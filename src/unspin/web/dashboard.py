@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from unspin.render import analysis_view, technique_class
 from unspin.storage.browse import examples, list_documents, load_analysis
 from unspin.storage.db import open_engine
-from unspin.storage.filters import Filters, latest_model, models, sources
+from unspin.storage.filters import Filters, UnknownModelError, models, reading, sources
 from unspin.storage.search import QuerySyntaxError, search
 from unspin.storage.stats import (
     GROUPS,
@@ -72,18 +72,28 @@ def _no_nul(name: str, value: str | None) -> str | None:
 
 
 def _filters(
+    request: Request,
     source: str | None = None,
     since: str | None = None,
     until: str | None = None,
     technique: str | None = None,
+    model: str | None = None,
 ) -> Filters:
-    """The filters in a request's query string."""
-    return Filters(
+    """The filters in a request's query string (``model``: ``NAME`` or ``NAME@VERSION`` of a
+    model in the store; none: each document's current analysis)."""
+    filters = Filters(
         _no_nul("source", source) or None,
         _day(_no_nul("since", since)),
         _day(_no_nul("until", until)),
         _technique(_no_nul("technique", technique)),
+        _no_nul("model", model) or None,
     )
+    if filters.model is not None:
+        try:
+            reading(_store(request), filters)
+        except UnknownModelError as error:
+            raise HTTPException(422, str(error)) from None
+    return filters
 
 
 def _technique(name: str | None) -> str | None:
@@ -113,6 +123,7 @@ def _params(base: Filters) -> dict[str, Any]:
         "since": base.since,
         "until": base.until,
         "technique": base.technique,
+        "model": base.model,
     }
 
 
@@ -148,6 +159,8 @@ def _drill(result: Stats, group: str, technique: str | None, base: Filters) -> s
         span = group_dates(result.by, group)
         if span:
             params["since"], params["until"] = span
+    elif result.by == "model":
+        params["model"] = group
     return "/dashboard/documents?" + _query(**params)
 
 
@@ -292,7 +305,7 @@ def documents(request: Request, base: RequestFilters, page: int = Query(1, ge=1)
         "page": page,
         "pages": pages,
         "filters": base,
-        "model": latest_model(engine),
+        "read_by": sorted({(item.model_name, item.model_version) for item in items}),
         "prev": "?" + _query(**link, page=page - 1) if page > 1 else None,
         "next": "?" + _query(**link, page=page + 1) if page < pages else None,
         "back": "/dashboard?" + _query(**link),
@@ -338,6 +351,7 @@ def search_page(
         "page": page,
         "filters": base,
         "sources": sources(engine),
+        "models": models(engine),
         "prev": "?" + _query(**link, page=page - 1) if page > 1 else None,
         "next": "?" + _query(**link, page=page + 1) if len(hits) > PAGE_SIZE else None,
     }
@@ -355,6 +369,7 @@ def examples_page(request: Request, base: RequestFilters) -> HTMLResponse:
         "filters": base,
         "examples": found,
         "sources": sources(engine),
+        "models": models(engine),
         "all_techniques": everything.techniques,
     }
     html = environment().get_template("dashboard_examples.html").render(**context)

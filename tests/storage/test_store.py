@@ -94,6 +94,27 @@ def test_new_model_version_adds_analysis_beside_old(db_url: str, tmp_path: Path)
     engine.dispose()
 
 
+def test_a_newer_version_supersedes_the_older_in_every_view(db_url: str, tmp_path: Path) -> None:
+    """Views read the newest version of a model name: texts it has not read yet drop out of
+    them (an export still lists their documents, naming no model) until it reads them."""
+    everything, some = tmp_path / "all.jsonl", tmp_path / "some.jsonl"
+    write_jsonl(everything, 6)
+    write_jsonl(some, 3)
+    engine = open_engine(db_url)
+    ingest([everything], engine, PhraseAnalyzer("1"))
+    ingest([some], engine, PhraseAnalyzer("2"))
+    result = stats(engine, "all")
+    assert result.groups[0].documents == 3 and [m.version for m in result.models] == ["2"]
+    assert stats(engine, "all", Filters(model="phrase-model@1")).groups[0].documents == 6
+    assert stats(engine, "all", Filters(model="phrase-model")).groups[0].documents == 3
+    assert {r["model_version"] for r in span_records(engine)} == {"2"}
+    versions = [r["model_version"] for r in document_records(engine)]
+    assert sorted(versions, key=str) == ["2", "2", "2", None, None, None]
+    ingest([everything], engine, PhraseAnalyzer("2"))
+    assert stats(engine, "all").groups[0].documents == 6
+    engine.dispose()
+
+
 def test_another_model_under_a_stored_name_and_version_is_refused(
     db_url: str, tmp_path: Path
 ) -> None:

@@ -101,11 +101,15 @@ def test_every_view_sees_each_document_once_with_the_model_that_read_it(
     assert _read_by(engine) == ROUTED
 
     spans = list(span_records(engine))
+    assert spans, "the English model finds the loaded language of en-1"
     assert {r["document_id"]: r["model_name"] for r in spans}.items() <= ROUTED.items()
     assert len({(r["document_id"], r["model_name"]) for r in spans}) == len(
         {r["document_id"] for r in spans}
     ), "no document's spans come from two models"
     assert {a.document.id: a.model.name for a in annotated_documents(engine)} == ROUTED
+    for technique in {r["technique"] for r in spans}:
+        with_it = {r["document_id"] for r in spans if r["technique"] == technique}
+        assert set(_read_by(engine, Filters(technique=technique))) == with_it
 
     hits = search(engine, ARABIC_WORD)
     assert sorted(h.external_id for h in hits) == ["ar-1", "ar-2"]

@@ -54,6 +54,9 @@ class SyntheticAnalyzer:
 
     info = ModelInfo("synthetic", "bench")
 
+    def info_for(self, text: str) -> ModelInfo:
+        return self.info
+
     def analyze_batch(self, items: Iterable[Document]) -> list[Analysis]:
         out = []
         for document in items:

@@ -27,7 +27,7 @@ from unspin.inference.model_folder import DEFAULT_MODEL_DIR, Decoding, ModelConf
 from unspin.inference.model_folder import FP32_ONNX_FILE as FP32_FILE
 from unspin.training.config import default_encoder_path
 from unspin.training.data import DataError, default_techniques
-from unspin.training.model import SpanTagger
+from unspin.training.model import ExportWrapper, SpanTagger
 from unspin.training.warm_start import load_folder_weights, onnx_weights
 
 
@@ -187,3 +187,30 @@ def test_unknown_techniques_are_refused_with_a_suggestion(tmp_path: Path) -> Non
         ],
     )
     assert mismatch.exit_code == 2 and "once for each --data" in mismatch.output
+
+
+def test_exports_with_either_attention_name_the_same_parameters(tmp_path: Path) -> None:
+    import onnx
+
+    from multilingual_fixtures import write_tiny_encoder
+    from unspin.training.export import export_fp32
+    from unspin.training.warm_start import parameter_names
+
+    model = SpanTagger.from_pretrained(write_tiny_encoder(tmp_path / "encoder"), 3, 2)
+    export_fp32(model, tmp_path / "eager.onnx")
+    model.encoder.set_attn_implementation("sdpa")
+    torch.onnx.export(
+        ExportWrapper(model).eval(),
+        (torch.tensor([[0, 7, 9, 2]]), torch.ones(1, 4, dtype=torch.long)),
+        str(tmp_path / "sdpa.onnx"),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["logits", "hidden"],
+        opset_version=17,
+        dynamo=False,
+    )
+    graphs = [onnx.load(str(tmp_path / f"{kind}.onnx")).graph for kind in ("eager", "sdpa")]
+    eager, sdpa = (parameter_names(graph) for graph in graphs)
+    assert set(eager.values()) == set(sdpa.values())
+    read = [onnx_weights(tmp_path / f"{kind}.onnx") for kind in ("eager", "sdpa")]
+    for name, value in read[0].items():
+        np.testing.assert_array_equal(value, read[1][name])

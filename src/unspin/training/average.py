@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,9 +27,10 @@ from unspin.inference.model_folder import (
 )
 from unspin.training.config import TRAINING_CONFIG_FILE, Log, TrainConfig
 from unspin.training.evaluate import TrainingReport
-from unspin.training.export import quantize_model
 from unspin.training.folder import finish_model_folder
+from unspin.training.fuse import quantize_encoder
 from unspin.training.prepare import load_split
+from unspin.training.warm_start import parameter_names
 
 
 def average_models(
@@ -57,7 +59,7 @@ def average_models(
 
     _average_weights(folders, output / FP32_ONNX_FILE)
     if quantize:
-        quantize_model(output / FP32_ONNX_FILE, output / ONNX_FILE)
+        quantize_encoder(output / FP32_ONNX_FILE, output / ONNX_FILE)
     else:
         shutil.copyfile(output / FP32_ONNX_FILE, output / ONNX_FILE)
 
@@ -90,19 +92,28 @@ def _average_weights(folders: Sequence[Path], output: Path) -> None:
     from onnx import numpy_helper
 
     graphs = [onnx.load(str(folder / FP32_ONNX_FILE)) for folder in folders]
-    others = [{tensor.name: tensor for tensor in graph.graph.initializer} for graph in graphs[1:]]
+    # By parameter: exports by other torch versions or attention implementations name the
+    # linear layers' weights differently.
+    others = [_by_parameter(graph.graph) for graph in graphs[1:]]
+    names = parameter_names(graphs[0].graph)
     for tensor in graphs[0].graph.initializer:
         if tensor.data_type != onnx.TensorProto.FLOAT:
             continue
         arrays = [numpy_helper.to_array(tensor)]
         for other, folder in zip(others, folders[1:], strict=True):
-            match = other.get(tensor.name)
+            match = other.get(names.get(tensor.name, (tensor.name, False))[0])
             if match is None or tuple(match.dims) != tuple(tensor.dims):
                 raise ModelError(f"{folder}: weights differ in shape from {folders[0]}")
             arrays.append(numpy_helper.to_array(match))
         mean = np.asarray(np.mean(arrays, axis=0, dtype=np.float64), dtype=np.float32)
         tensor.CopyFrom(numpy_helper.from_array(mean, tensor.name))
     onnx.save(graphs[0], str(output))
+
+
+def _by_parameter(graph: Any) -> dict[str, Any]:
+    """The initializers of ``graph`` by torch parameter name (by their own name otherwise)."""
+    names = parameter_names(graph)
+    return {names.get(t.name, (t.name, False))[0]: t for t in graph.initializer}
 
 
 def _training_config(folder: Path) -> TrainConfig:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import torch
 
 from unspin.inference.model_folder import FP32_ONNX_FILE, ONNX_FILE
+from unspin.training.fuse import quantize_encoder
 from unspin.training.model import ExportWrapper, SpanTagger
 
 
@@ -19,13 +21,40 @@ def export_onnx(
     The graph takes ``input_ids`` and ``attention_mask`` (int64, batch x tokens) and returns
     token ``logits`` and ``hidden`` states.
     """
+    fp32 = folder / FP32_ONNX_FILE
+    export_fp32(model, fp32)
+    target = folder / ONNX_FILE
+    if quantize:
+        quantize_encoder(fp32, target)
+        log(f"exported {fp32.name} ({_mb(fp32)} MB) and int8 {target.name} ({_mb(target)} MB)")
+    else:
+        target.write_bytes(fp32.read_bytes())
+        log(f"exported {target.name} ({_mb(target)} MB, fp32)")
+    return target
+
+
+def export_fp32(model: SpanTagger, fp32: Path) -> None:
+    """Write the float ONNX graph of ``model`` to ``fp32``, its attention exported as eager
+    attention: the same arithmetic as torch's ``scaled_dot_product_attention``, whose export
+    adds a NaN check over every layer's attention weights; the int8 model of the eager graph
+    runs 15-18% more tokens per CPU-second (docs/benchmarks.md, issue 18). It is also the form
+    onnxruntime's attention fusion recognises (``fuse.py``)."""
+    encoder: Any = model.encoder
+    before = encoder.config._attn_implementation
+    encoder.set_attn_implementation("eager")
+    try:
+        _export(model, fp32)
+    finally:
+        encoder.set_attn_implementation(before)
+
+
+def _export(model: SpanTagger, fp32: Path) -> None:
     wrapper = ExportWrapper(model).eval()
     vocabulary = int(getattr(model.encoder.config, "vocab_size", 2000))
     ids = torch.randint(
         min(1000, vocabulary // 2), min(2000, vocabulary), (2, 16), dtype=torch.long
     )
     mask = torch.ones_like(ids)
-    fp32 = folder / FP32_ONNX_FILE
     torch.onnx.export(
         wrapper,
         (ids, mask),
@@ -41,21 +70,6 @@ def export_onnx(
         opset_version=17,
         dynamo=False,
     )
-    target = folder / ONNX_FILE
-    if quantize:
-        quantize_model(fp32, target)
-        log(f"exported {fp32.name} ({_mb(fp32)} MB) and int8 {target.name} ({_mb(target)} MB)")
-    else:
-        target.write_bytes(fp32.read_bytes())
-        log(f"exported {target.name} ({_mb(target)} MB, fp32)")
-    return target
-
-
-def quantize_model(fp32: Path, target: Path) -> None:
-    """Write ``target``: ``fp32`` with dynamic int8 weights (per channel)."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
 
 
 def _mb(path: Path) -> float:

@@ -11,6 +11,7 @@ of linear layers, which are named after the graph node that multiplies by them; 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -68,15 +69,27 @@ def onnx_weights(path: Path) -> dict[str, np.ndarray]:
     graph = onnx.load(str(path)).graph
     arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
     state: dict[str, np.ndarray] = {}
-    for name in arrays:
-        if not name.startswith(_PREFIX) or name.endswith(("_scale", "_zero_point")):
-            continue
-        state[name[len(_PREFIX) :].removesuffix(_QUANTIZED)] = _value(arrays, name)
-    for node in graph.node:
-        if node.op_type in ("MatMul", "MatMulInteger") and node.input[1] in arrays:
-            layer = ".".join(node.output[0].split("/")[2:-1])
-            state[f"{layer}.weight"] = _value(arrays, node.input[1]).T
+    for name, (parameter, transposed) in parameter_names(graph).items():
+        value = _value(arrays, name)
+        state[parameter] = value.T if transposed else value
     return state
+
+
+def parameter_names(graph: Any) -> dict[str, tuple[str, bool]]:
+    """Initializer name -> (torch parameter name, stored transposed) for the weights in an
+    exported SpanTagger's ONNX ``graph`` (float or int8). The initializers of linear layers'
+    weights are named by the export (``onnx::MatMul_894``), so they are named here after the
+    node that multiplies by them."""
+    names = {i.name for i in graph.initializer}
+    found = {}
+    for name in names:
+        if name.startswith(_PREFIX) and not name.endswith(("_scale", "_zero_point")):
+            found[name] = (name[len(_PREFIX) :].removesuffix(_QUANTIZED), False)
+    for node in graph.node:
+        if node.op_type in ("MatMul", "MatMulInteger") and node.input[1] in names:
+            layer = ".".join(node.output[0].split("/")[2:-1])
+            found[node.input[1]] = (f"{layer}.weight", True)
+    return found
 
 
 def _value(arrays: dict[str, np.ndarray], name: str) -> np.ndarray:

@@ -287,3 +287,28 @@ def test_a_short_text_does_not_queue_in_the_shared_pool_behind_long_ones() -> No
     text = (Path(__file__).resolve().parents[2] / "src/unspin/examples/op-ed.txt").read_text()
     analyzer.analyze(text * 6)
     assert pooled and pooled[0] > 2
+
+
+def test_channel_decoding_keeps_overlapping_spans_of_different_techniques(
+    analyzer: Analyzer,
+) -> None:
+    text = "Can we trust them when they destroy everything we built?"
+    tokens = analyzer.encoder.encode(text)
+    channels = analyzer.config.channels
+    probabilities = np.zeros((len(tokens), len(channels)), np.float32)
+    word = text.index("destroy")
+    inside = (tokens.offsets[:, 0] >= word) & (tokens.offsets[:, 1] <= word + len("destroy"))
+    probabilities[inside, channels.index("Loaded_Language")] = 0.8
+    probabilities[:, channels.index("Doubt")] = 0.7
+    out = TokenOutputs(tokens, probabilities, None)
+    techniques = analyzer.config.techniques
+    thresholds = [0.6 if t in ("Loaded_Language", "Doubt") else 1.0 for t in techniques]
+    settings = Decoding(channel_thresholds=thresholds)
+    spans = analyzer.decode(text, out, None, settings)
+    found = {(text[s.start : s.end], s.technique) for s in spans}
+    assert found == {(text, "Doubt"), ("destroy", "Loaded_Language")}
+    stricter = [0.75 if t == "Doubt" else x for t, x in zip(techniques, thresholds, strict=True)]
+    spans = analyzer.decode(text, out, None, Decoding(channel_thresholds=stricter))
+    assert [(text[s.start : s.end], s.technique) for s in spans] == [("destroy", "Loaded_Language")]
+    below = analyzer.decode(text, out, 0.3, Decoding(channel_thresholds=stricter))
+    assert {s.technique for s in below} == {"Doubt", "Loaded_Language"}

@@ -8,8 +8,15 @@ from typing import Any
 
 import numpy as np
 
+from unspin.inference.analyzer import Analyzer
+from unspin.inference.model_folder import DEFAULT_MODEL_DIR, Decoding
+from unspin.metrics import araieval_score
 from unspin.schema import Document, Span
-from unspin.training.evaluate import tune_technique_bias
+from unspin.training.evaluate import (
+    CHANNEL_THRESHOLDS,
+    tune_channel_thresholds,
+    tune_technique_bias,
+)
 
 TECHNIQUES = ["Loaded_Language", "Doubt", "Slogans"]
 
@@ -66,3 +73,38 @@ def test_without_gold_spans_the_offsets_are_zero() -> None:
     pairs = [(Document("a", "Nothing here."), [])]
     bias = tune_technique_bias(_BiasedClassifier(), pairs, [None])  # type: ignore[arg-type]
     assert bias == [0.0, 0.0, 0.0]
+
+
+def test_channel_thresholds_are_tuned_per_technique_on_araieval_f1() -> None:
+    analyzer = Analyzer(DEFAULT_MODEL_DIR)
+    texts = [
+        "The disgraceful, shameful cowards betrayed the nation.",
+        "This catastrophic, outrageous plan is an utter disaster.",
+        "The council met on Tuesday to discuss the budget.",
+    ]
+    words = ["disgraceful", "shameful", "cowards", "catastrophic", "outrageous", "disaster"]
+    pairs = []
+    for number, text in enumerate(texts):
+        spans = [
+            Span(text.index(w), text.index(w) + len(w), "Loaded_Language")
+            for w in words
+            if w in text
+        ]
+        pairs.append((Document(str(number), text), spans))
+    tuned = tune_channel_thresholds(analyzer, pairs)
+    chosen = dict(zip(analyzer.config.techniques, tuned.channel_thresholds, strict=True))
+    assert chosen["Loaded_Language"] < 1.0
+    gold = {d.id: spans for d, spans in pairs}
+    outputs = analyzer.token_outputs(texts)
+
+    def f1(settings: Decoding) -> float:
+        predicted = {
+            d.id: analyzer.decode(d.text, out, None, settings)
+            for (d, _), out in zip(pairs, outputs, strict=True)
+        }
+        return araieval_score(gold, predicted).micro.f1
+
+    best = f1(tuned)
+    assert best > 0.5
+    for level in CHANNEL_THRESHOLDS[:-1]:
+        assert best >= f1(Decoding(channel_thresholds=[level] * len(chosen)))

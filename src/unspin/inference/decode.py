@@ -54,8 +54,13 @@ def decode_spans(
     Each detected stretch (:func:`detect_ranges`) is named by the span classifier; a runner-up
     technique with probability of at least ``decoding.second_label`` is a span too, scored in
     proportion. Runs where one technique's own channel is confident and no span names it there
-    are added (``decoding.technique_threshold``).
+    are added (``decoding.technique_threshold``). With ``decoding.channel_thresholds``, the
+    spans are :func:`channel_spans` instead.
     """
+    if decoding.channel_thresholds:
+        techniques = classifier.techniques
+        thresholds = decoding.channel_thresholds
+        return in_reading_order(channel_spans(text, out, channels, techniques, thresholds, floor))
     breaks = line_breaks(text, out.tokens)
     found = detect_ranges(text, out, decoding, floor, breaks)
     positions = [(start, end) for start, end, _ in found]
@@ -93,6 +98,19 @@ def detect_ranges(
     breaks = line_breaks(text, out.tokens) if breaks is None else breaks
     tuned = np.full(1, decoding.span_threshold, np.float32)
     scores = calibrate(span_evidence(out.probabilities), tuned)
+    return scored_stretches(text, out, scores, decoding, floor, breaks)
+
+
+def scored_stretches(
+    text: str,
+    out: TokenOutputs,
+    scores: np.ndarray,
+    decoding: Decoding,
+    floor: float,
+    breaks: np.ndarray,
+) -> list[tuple[int, int, float]]:
+    """``(start, end, score)`` of the stretches of calibrated token ``scores``: at the operating
+    point first, then (those tokens set aside) down to ``floor``; see :func:`detect_ranges`."""
 
     def stretches(evidence: np.ndarray, core: float) -> list[tuple[int, int, float]]:
         extend = shift_threshold(core, decoding.extend_margin)
@@ -110,6 +128,30 @@ def detect_ranges(
             if score < OPERATING_POINT and not any(a < end and start < b for a, b, _ in found)
         ]
     return sorted(found)
+
+
+def channel_spans(
+    text: str,
+    out: TokenOutputs,
+    channels: Sequence[str],
+    techniques: Sequence[str],
+    thresholds: Sequence[float],
+    floor: float = CANDIDATE_FLOOR,
+) -> list[Span]:
+    """Each technique's spans from its own channel alone (``Decoding.channel_thresholds``):
+    runs of tokens at its threshold, then less certain runs down to ``floor``, as whole words.
+    Techniques whose threshold is 1.0 are skipped."""
+    breaks = line_breaks(text, out.tokens)
+    spans = []
+    plain = Decoding()
+    for technique, threshold in zip(techniques, thresholds, strict=True):
+        if threshold >= 1.0:
+            continue
+        probabilities = out.probabilities[:, channels.index(technique)]
+        scores = calibrate(probabilities, np.full(1, threshold, np.float32))
+        for start, end, score in scored_stretches(text, out, scores, plain, floor, breaks):
+            spans.append(Span(start, end, technique, round(score, 4)))
+    return spans
 
 
 def _own_channel_spans(

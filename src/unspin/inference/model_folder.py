@@ -79,6 +79,11 @@ class Decoding:
     technique_bias: list[float] = field(default_factory=list)
     """Logit offsets per technique added to the span classifier's output (empty: none); tuned
     on dev to maximise technique-classification micro-F1."""
+    channel_thresholds: list[float] = field(default_factory=list)
+    """Per technique (in ``techniques`` order), the probability of its own token channel from
+    which a run of it is a span (1.0: never). When given, spans come from the technique channels
+    alone and the span classifier is not used: for annotations whose spans of different
+    techniques overlap freely (ArAIEval). Empty: spans are detected, then named."""
 
 
 @dataclass
@@ -136,11 +141,14 @@ class ModelConfig:
             config = cls(**fields)
         except TypeError as error:
             raise ModelError(f"{path}: unexpected settings ({error})") from None
-        offsets = config.decoding.technique_bias
-        if offsets and len(offsets) != len(config.techniques):
-            raise ModelError(
-                f"{path}: {len(offsets)} technique offsets for {len(config.techniques)} techniques"
-            )
+        for what, values in (
+            ("technique offsets", config.decoding.technique_bias),
+            ("channel thresholds", config.decoding.channel_thresholds),
+        ):
+            if values and len(values) != len(config.techniques):
+                raise ModelError(
+                    f"{path}: {len(values)} {what} for {len(config.techniques)} techniques"
+                )
         return config
 
     def fingerprint(self, folder: Path) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 from unspin.formats.ptc import LabelRow
 from unspin.inference.analyzer import Analyzer, TokenOutputs, occurrence_ranks
 from unspin.inference.model_folder import Decoding
-from unspin.metrics import flc_score, si_score, tc_score
+from unspin.metrics import araieval_score, flc_score, si_score, tc_score
 from unspin.schema import Document, Span
 
 SPAN_THRESHOLDS = tuple(round(float(x), 2) for x in np.arange(0.2, 0.81, 0.05))
@@ -22,6 +22,7 @@ SECOND_LABELS = (1.0, 0.5, 0.4, 0.3)
 TECHNIQUE_THRESHOLDS = (1.0, 0.95, 0.9, 0.85, 0.8, 0.7)
 TECHNIQUE_BIASES = tuple(round(float(x), 2) for x in np.arange(-1.5, 1.51, 0.25))
 BIAS_PASSES = 2
+CHANNEL_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 Pairs = list[tuple[Document, list[Span]]]
 
 
@@ -188,6 +189,54 @@ def tune_decoding(analyzer: Analyzer, pairs: Pairs) -> Decoding:
         if f1 > best_flc:
             best_flc, tuned = f1, settings
     return tuned
+
+
+def tune_channel_thresholds(analyzer: Analyzer, pairs: Pairs) -> Decoding:
+    """Channel decoding (``Decoding.channel_thresholds``) whose per-technique thresholds
+    maximise ArAIEval-2024's micro-F1 on ``pairs``.
+
+    A technique's spans depend on its own threshold only, and the micro-F1 adds up each
+    technique's credits and counts: so every technique's spans are scored once per candidate
+    threshold, and the thresholds are then chosen by coordinate ascent over those sums.
+    """
+    outputs = analyzer.token_outputs([d.text for d, _ in pairs])
+    gold = {d.id: spans for d, spans in pairs}
+    techniques = analyzer.config.techniques
+    n_gold = sum(len(spans) for spans in gold.values())
+    # table[t][k]: (precision credit, predicted, recall credit) of technique t at threshold k
+    table = np.zeros((len(techniques), len(CHANNEL_THRESHOLDS), 3))
+    for k, threshold in enumerate(CHANNEL_THRESHOLDS[:-1]):
+        for t, technique in enumerate(techniques):
+            only = [1.0] * len(techniques)
+            only[t] = threshold
+            settings = Decoding(channel_thresholds=only)
+            predicted = {
+                d.id: analyzer.decode(d.text, out, None, settings)
+                for (d, _), out in zip(pairs, outputs, strict=True)
+            }
+            score = araieval_score(gold, predicted).per_technique.get(technique)
+            if score is not None:
+                table[t, k] = (
+                    score.precision * score.predicted,
+                    score.predicted,
+                    score.recall * score.gold,
+                )
+
+    def micro_f1(choice: list[int]) -> float:
+        credit_p, predicted, credit_r = table[np.arange(len(techniques)), choice].sum(axis=0)
+        precision = credit_p / predicted if predicted else 0.0
+        recall = credit_r / n_gold if n_gold else 0.0
+        return float(2 * precision * recall / (precision + recall)) if precision + recall else 0.0
+
+    off = len(CHANNEL_THRESHOLDS) - 1
+    choice, best = [off] * len(techniques), 0.0
+    for _ in range(BIAS_PASSES):
+        for t in range(len(techniques)):
+            for k in range(len(CHANNEL_THRESHOLDS)):
+                trial = [*choice[:t], k, *choice[t + 1 :]]
+                if (trial_f1 := micro_f1(trial)) > best:
+                    best, choice = trial_f1, trial
+    return Decoding(channel_thresholds=[CHANNEL_THRESHOLDS[k] for k in choice])
 
 
 def tune_technique_bias(

@@ -25,7 +25,7 @@ from unspin.training.checkpoint import (
     load_checkpoint,
     save_checkpoint,
 )
-from unspin.training.evaluate import tune_decoding
+from unspin.training.evaluate import tune_channel_thresholds
 from unspin.training.export import export_onnx
 from unspin.training.folder import write_span_head
 from unspin.training.model import SpanTagger
@@ -120,7 +120,7 @@ def train_multilingual(config: MultilingualConfig, log: Log = print, resume: boo
         losses = _epoch(parts, examples, states, config, pos_weight, weights, log, epoch)
         model.eval()
         analyzer = analyzer_for(model, output)
-        analyzer.config.decoding = tune_decoding(analyzer, arabic.dev)
+        analyzer.config.decoding = tune_channel_thresholds(analyzer, arabic.dev)
         dev = score_arabic(analyzer, arabic.dev)
         progress.history.append({"epoch": epoch, "loss": float(np.mean(losses)), "dev": dev["all"]})
         log(f"epoch {epoch}: dev {json.dumps(dev['all'])}")
@@ -229,7 +229,7 @@ def finish(
     write_span_head(model, output)
     export_onnx(model, output, quantize=True, log=log)
     analyzer = Analyzer(output)
-    analyzer.config.decoding = tune_decoding(analyzer, dev)
+    analyzer.config.decoding = tune_channel_thresholds(analyzer, dev)
     metrics: dict[str, Any] = {
         "history": progress.history,
         "train_seconds": round(progress.seconds),

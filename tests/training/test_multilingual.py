@@ -85,3 +85,36 @@ def test_an_interrupted_fold_can_be_finished_from_its_checkpoint(
     assert saved["metrics"]["history"][-1] == {"finished_early_after_epoch": 1}
     assert saved["evaluated_languages"] == ["ar", "en"] and "fr" in saved["languages"]
     assert (folder / CHECKPOINT_FILE).is_file()  # it can still resume
+
+
+def test_cross_validation_is_summarised_and_shipped_with_the_card(tmp_path: Path) -> None:
+    import sys
+
+    from click.testing import CliRunner
+
+    from unspin.cli.main import main
+    from unspin.training.multilingual_cv import SUMMARY_FILE
+
+    spans, documents = write_araieval(tmp_path / "data")
+    encoder = write_tiny_encoder(tmp_path / "encoder")
+    run = tmp_path / "run"
+    options = ["--araieval24", spans, "--araieval23", documents, "--encoder", encoder]
+    options += ["-o", run, "--folds", "3", "--fold", "0", "--fold", "1", "--freeze-layers", "2"]
+    options += ["--epochs", "1", "--english-articles", "0", "--threads", "1"]
+    result = CliRunner().invoke(main, ["train-multilingual", *map(str, options)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((run / SUMMARY_FILE).read_text(encoding="utf-8"))
+    scores = [fold["arabic_all"] for fold in summary["folds"]]
+    assert [fold["fold"] for fold in summary["folds"]] == [0, 1]
+    assert summary["mean"]["arabic_all"] == pytest.approx(sum(scores) / 2, abs=1e-4)
+    assert "| mean ± sd |" in result.output
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    from ship_multilingual import ship
+
+    speed = tmp_path / "speed.md"
+    speed.write_text("CPU flags: avx2\n\n| model | texts |\n|---|---|\n| fast | ar |\n", "utf-8")
+    shipped = ship(run / "fold-0", run, speed, target=tmp_path / "package-model")
+    card = (shipped / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "| mean ± sd |" in card and "| fast | ar |" in card
+    assert Analyzer(shipped, threads=1).config.metrics["cross_validation"] == summary

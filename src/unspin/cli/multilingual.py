@@ -125,3 +125,9 @@ def train_multilingual_command(
             )
         except (ResumeError, ValueError) as error:
             raise UserError(error) from None
+    if len(folds_to_run) > 1:
+        from unspin.training.multilingual_cv import summarise_folds, summary_table, write_summary
+
+        path = write_summary(output)
+        click.echo(f"cross-validation summary written to {path}", err=True)
+        click.echo("\n".join(summary_table(summarise_folds(output))))

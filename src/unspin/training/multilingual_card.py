@@ -8,6 +8,7 @@ from typing import Any
 from unspin.inference.model_folder import CARD_FILE
 from unspin.taxonomy import display_name
 from unspin.training.multilingual import EVALUATED_LANGUAGES, MultilingualConfig
+from unspin.training.multilingual_cv import summary_table
 
 _LICENCES = """\
 ## Data and licences
@@ -50,6 +51,9 @@ def write_multilingual_card(
         f"first {config.freeze_layers} layers frozen, the top {12 - config.freeze_layers} "
         "fine-tuned with a token tagger (one sigmoid per technique plus an any-technique "
         "channel) and a span classifier; int8 ONNX.",
+        "- Decoding: each technique's spans are the runs of its own channel at a threshold "
+        "tuned per technique on the dev fold for ArAIEval-2024's micro-F1, widened to whole "
+        "words; spans of different techniques may overlap, as in ArAIEval's annotations.",
         f"- Training: {config.epochs} epochs planned, batch {config.batch_size}, encoder lr "
         f"{config.encoder_lr}, head lr {config.head_lr}; document labels weigh "
         f"{config.document_weight} (multiple-instance: a labelled technique covers at least one "
@@ -61,6 +65,7 @@ def write_multilingual_card(
         "",
         _LICENCES,
         *_scores(metrics),
+        *_speed(folder, metrics),
         "",
         "## What it has not been evaluated on",
         "- Any language but Arabic and English (Persian, Urdu, Turkish, Russian, French, ...): "
@@ -109,6 +114,15 @@ def _scores(metrics: dict[str, Any]) -> list[str]:
             f"English, PTC test split ({english['articles']} articles; fine techniques named by "
             f"their PTC technique): SI F1 {english['si_f1']:.3f}, FLC F1 {english['flc_f1']:.3f}.",
         ]
+    cross_validation = metrics.get("cross_validation")
+    if cross_validation:
+        lines += [
+            "",
+            f"The same recipe cross-validated ({len(cross_validation['folds'])} folds, each "
+            "model scored on its own test fold; F1):",
+            "",
+            *summary_table(cross_validation),
+        ]
     per_technique = metrics.get("arabic_test", {}).get("per_technique", {})
     if per_technique:
         lines += [
@@ -119,4 +133,20 @@ def _scores(metrics: dict[str, Any]) -> list[str]:
             "|---|---|",
         ]
         lines += [f"| {display_name(t)} | {f1:.3f} |" for t, f1 in per_technique.items()]
+    return lines
+
+
+def _speed(folder: Path, metrics: dict[str, Any]) -> list[str]:
+    onnx = folder / "model.onnx"
+    size = f"int8 ONNX of {onnx.stat().st_size / 1e6:.0f} MB" if onnx.is_file() else "int8 ONNX"
+    lines = ["", "## Speed and size", "", f"{size}, full 250,002-piece vocabulary."]
+    table = metrics.get("speed_table")
+    if table:
+        lines += [
+            "",
+            "Measured by `benchmarks/multilingual_speed.py` against the fast English "
+            "model in one sitting (see docs/benchmarks.md):",
+            "",
+            *table,
+        ]
     return lines

@@ -210,7 +210,7 @@ def _optimisation(
     warmup = max(1, total_steps // 16)
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer,
-        lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / (total_steps - warmup))),
+        lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup))),
     )
     return Optimisation(model, optimizer, scheduler, random.Random(config.seed), total_steps)
 

@@ -50,7 +50,7 @@ def write_multilingual_card(
         f"- Encoder: multilingual-e5-small, 12 layers of width 384; the embeddings and the "
         f"first {config.freeze_layers} layers frozen, the top {12 - config.freeze_layers} "
         "fine-tuned with a token tagger (one sigmoid per technique plus an any-technique "
-        "channel) and a span classifier; int8 ONNX.",
+        "channel) and a span classifier (trained, not used by this decoding); int8 ONNX.",
         "- Decoding: each technique's spans are the runs of its own channel at a threshold "
         "tuned per technique on the dev fold for ArAIEval-2024's micro-F1, widened to whole "
         "words; spans of different techniques may overlap, as in ArAIEval's annotations.",
@@ -119,7 +119,8 @@ def _scores(metrics: dict[str, Any]) -> list[str]:
         lines += [
             "",
             f"The same recipe cross-validated ({len(cross_validation['folds'])} folds, each "
-            "model scored on its own test fold; F1):",
+            "model scored on its own test fold; F1). Their mean, not one fold's score, is the "
+            "estimate of how the recipe does on new text of these kinds:",
             "",
             *summary_table(cross_validation),
         ]

@@ -39,12 +39,17 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "Ingest the folder (a JSONL and a CSV file); a second run finds nothing new. Three "
         "wire stories were republished word for word: 25 documents, 21 distinct texts, each "
-        "analysed once. A date that is not one leaves its record undated, with a warning:",
+        "analysed once, by the model for its language: English texts by the English model, "
+        "the French and Arabic ones by the multilingual model (never evaluated on French: "
+        "those analyses say so). A date that is not one leaves its record undated, with a "
+        "warning:",
         ("unspin ingest corpus/", "unspin ingest corpus/"),
     ),
     (
-        "Statistics count documents, copies included; French and Arabic texts, which the "
-        "model does not read, are counted apart (`not read`) and never as free of techniques:",
+        "Statistics count documents, copies included, each by the model that read it (a text "
+        "in a language no installed model reads is counted apart, `not read`, never as free of "
+        "techniques). The two models learnt from different annotations (ArAIEval marks many "
+        "more short spans than PTC), so compare sources within a language, not across:",
         ('unspin stats --technique "loaded language"', "unspin stats --by language"),
     ),
     (
@@ -53,8 +58,13 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ('unspin stats --by month --technique "Name Calling, Labeling" --format csv',),
     ),
     (
-        "The strongest examples of a technique, in context:",
-        ('unspin examples "Loaded Language" --limit 3',),
+        "The strongest examples of a technique, in context. Scores are each model's own; the "
+        "multilingual model's run high on French, which it was never evaluated on (some of its "
+        "examples below are mistakes), so `--model` narrows to one model:",
+        (
+            'unspin examples "Loaded Language" --limit 3',
+            'unspin examples "Loaded Language" --limit 2 --model unspin-minilm-ptc',
+        ),
     ),
     (
         'Search: words, `"phrases"`, `OR`, `-exclusion`, `prefix*`; a text published several '

@@ -36,3 +36,14 @@ def installed_multilingual(
     models = routed_models(tiny_multilingual)
     monkeypatch.setattr("unspin.inference.routing.installed_models", lambda: models)
     return models
+
+
+@pytest.fixture
+def english_only(monkeypatch: pytest.MonkeyPatch) -> dict[Path, ModelConfig]:
+    """Routing in this process as if only the shipped English model were installed (as
+    before the multilingual package held a model, or with it uninstalled)."""
+    from unspin.inference.model_folder import DEFAULT_MODEL_DIR
+
+    models = {DEFAULT_MODEL_DIR: ModelConfig.load(DEFAULT_MODEL_DIR)}
+    monkeypatch.setattr("unspin.inference.routing.installed_models", lambda: models)
+    return models

@@ -152,6 +152,9 @@ def test_fingerprint_follows_weights_and_decoding_not_scores(
     assert replace(config, metrics={"dev": 0.1}).fingerprint(folder) == fingerprint
     retuned = replace(config, decoding=replace(config.decoding, max_gap=9))
     assert retuned.fingerprint(folder) != fingerprint
+    by_channel = [0.5] * len(config.techniques)
+    channelled = replace(config, decoding=replace(config.decoding, channel_thresholds=by_channel))
+    assert channelled.fingerprint(folder) != fingerprint
     copy = tmp_path / "model"
     shutil.copytree(folder, copy)
     assert config.fingerprint(copy) == fingerprint

@@ -70,9 +70,10 @@ def test_each_text_is_read_and_stored_with_the_model_for_its_language(
 
 
 def test_with_only_the_english_model_arabic_is_stored_as_unread(
-    db_url: str, tmp_path: Path
+    db_url: str, tmp_path: Path, english_only: dict[Path, ModelConfig]
 ) -> None:
-    """What ships today: the CLI routes, the English model reads everything, and says so."""
+    """Without the multilingual package: the CLI routes, the English model reads everything,
+    and says so."""
     path = _write(tmp_path / "mixed.jsonl")
     result = CliRunner().invoke(main, ["ingest", str(path), "--db", db_url])
     assert result.exit_code == 0, result.output

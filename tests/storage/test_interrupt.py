@@ -101,7 +101,7 @@ def test_sigkill_real_unspin_ingest(tmp_path: Path) -> None:
 
 def test_ctrl_c_says_what_was_done_and_how_to_go_on(db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "docs.jsonl"
-    write_jsonl(path, 150)
+    write_jsonl(path, 400)  # 8 s of work: time to interrupt it under load
     command = [sys.executable, str(SLOW_INGEST), "ingest", str(path), "--db", db_url]
     process = subprocess.Popen(
         [*command, "--batch-size", "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -114,6 +114,7 @@ def test_ctrl_c_says_what_was_done_and_how_to_go_on(db_url: str, tmp_path: Path)
                 break
         except Exception:  # the process may still be creating the tables
             continue
+    assert process.poll() is None, "ingest finished before it could be interrupted"
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
@@ -121,4 +122,4 @@ def test_ctrl_c_says_what_was_done_and_how_to_go_on(db_url: str, tmp_path: Path)
     assert "documents read:" in err and "run the same command to continue" in err
     assert "Traceback" not in err
     _run([*command, "--batch-size", "5"])
-    assert _stored(db_url) == (150, 150, 150)
+    assert _stored(db_url) == (400, 400, 400)

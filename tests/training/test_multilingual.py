@@ -101,7 +101,8 @@ def test_cross_validation_is_summarised_and_shipped_with_the_card(tmp_path: Path
     options = ["--araieval24", spans, "--araieval23", documents, "--encoder", encoder]
     options += ["-o", run, "--folds", "3", "--fold", "0", "--fold", "1", "--freeze-layers", "2"]
     options += ["--epochs", "1", "--english-articles", "0", "--threads", "1"]
-    result = CliRunner().invoke(main, ["train-multilingual", *map(str, options)], catch_exceptions=False)
+    arguments = ["train-multilingual", *map(str, options)]
+    result = CliRunner().invoke(main, arguments, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     summary = json.loads((run / SUMMARY_FILE).read_text(encoding="utf-8"))
     scores = [fold["arabic_all"] for fold in summary["folds"]]

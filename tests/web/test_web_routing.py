@@ -79,8 +79,10 @@ def test_a_fixed_model_reads_every_text(installed_multilingual: dict[Path, Model
         assert [m["name"] for m in client.get("/api/health").json()["models"]] == [ENGLISH_MODEL]
 
 
-def test_with_only_the_english_model_arabic_is_read_by_it_and_says_so() -> None:
-    """What ships today: no multilingual model is installed."""
+def test_with_only_the_english_model_arabic_is_read_by_it_and_says_so(
+    english_only: dict[Path, ModelConfig],
+) -> None:
+    """Without the multilingual package: the English model reads Arabic and says it cannot."""
     for client in _client():
         html = client.post("/analyze", data={"text": ARABIC}).text
         assert f"<code>{ENGLISH_MODEL}</code>" in html and "appears to be in Arabic" in html

@@ -107,27 +107,29 @@ def train_multilingual_command(
             threads=threads,
             state_cache=str(output / "state-cache"),
         )
-        if finish_now:
-            try:
-                finish_from_checkpoint(config, log=lambda message: click.echo(message, err=True))
-            except ResumeError as error:
-                raise UserError(error) from None
-            continue
-        done = (folder / "model.onnx").is_file() and not (folder / "checkpoint.pt").is_file()
-        if done and resume:
+        checkpoint = (folder / "checkpoint.pt").is_file()
+        if resume and not finish_now and (folder / "model.onnx").is_file() and not checkpoint:
             click.echo(f"fold {fold}: already finished in {folder}", err=True)
             continue
         try:
-            train_multilingual(
-                config,
-                log=lambda message: click.echo(message, err=True),
-                resume=resume and (folder / "checkpoint.pt").is_file(),
-            )
+            if finish_now:
+                finish_from_checkpoint(config, log=_log)
+            else:
+                train_multilingual(config, log=_log, resume=resume and checkpoint)
         except (ResumeError, ValueError) as error:
             raise UserError(error) from None
     if len(folds_to_run) > 1:
-        from unspin.training.multilingual_cv import summarise_folds, summary_table, write_summary
+        _summarise(output)
 
-        path = write_summary(output)
-        click.echo(f"cross-validation summary written to {path}", err=True)
-        click.echo("\n".join(summary_table(summarise_folds(output))))
+
+def _log(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _summarise(output: Path) -> None:
+    """Write and print the cross-validation summary of the folds finished in ``output``."""
+    from unspin.training.multilingual_cv import summarise_folds, summary_table, write_summary
+
+    path = write_summary(output)
+    click.echo(f"cross-validation summary written to {path}", err=True)
+    click.echo("\n".join(summary_table(summarise_folds(output))))

@@ -161,8 +161,11 @@ class ModelConfig:
         digest = hashlib.sha256()
         claims = ("metrics", "languages", "evaluated_languages")
         settings = {k: v for k, v in asdict(self).items() if k not in claims}
+        # Settings added later count only when used, so older folders keep their fingerprint.
         if not self.text_expert_file:
-            del settings["text_expert_file"]  # folders without one keep their fingerprint
+            del settings["text_expert_file"]
+        if not self.decoding.channel_thresholds:
+            del settings["decoding"]["channel_thresholds"]
         digest.update(json.dumps(settings, sort_keys=True).encode("utf-8"))
         files = (self.onnx_file, self.tokenizer_file, self.span_head_file, self.text_expert_file)
         for file in filter(None, files):

@@ -101,10 +101,16 @@ def test_sigkill_real_unspin_ingest(tmp_path: Path) -> None:
 
 def test_ctrl_c_says_what_was_done_and_how_to_go_on(db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "docs.jsonl"
-    write_jsonl(path, 400)  # 8 s of work: time to interrupt it under load
+    write_jsonl(path, 150)
     command = [sys.executable, str(SLOW_INGEST), "ingest", str(path), "--db", db_url]
     process = subprocess.Popen(
-        [*command, "--batch-size", "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*command, "--batch-size", "5"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # A shell's background job (`pytest ... &`) ignores SIGINT, and a child inherits that:
+        # give the ingest the disposition a terminal's Ctrl-C meets.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
@@ -122,4 +128,4 @@ def test_ctrl_c_says_what_was_done_and_how_to_go_on(db_url: str, tmp_path: Path)
     assert "documents read:" in err and "run the same command to continue" in err
     assert "Traceback" not in err
     _run([*command, "--batch-size", "5"])
-    assert _stored(db_url) == (400, 400, 400)
+    assert _stored(db_url) == (150, 150, 150)

@@ -1,0 +1,61 @@
+"""The encoder's onnxruntime session: the int8 kernel it asks for, and what that changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+
+from unspin.inference.analyzer import CONTEXT_TOKENS
+from unspin.inference.model_folder import DEFAULT_MODEL_DIR, TOKENIZER_FILE, ModelConfig
+from unspin.inference.token_outputs import has_exact_int8_kernel, onnx_session
+from unspin.inference.windows import TextEncoder, plan_aligned_windows
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "unspin" / "examples"
+
+FLAGS = "fpu vme sse sse2 avx avx2 fma"
+
+
+@pytest.mark.parametrize(
+    ("cpuinfo", "exact"),
+    [
+        (f"processor\t: 0\nflags\t\t: {FLAGS} avx512f avx512_vnni\n", True),
+        (f"processor\t: 0\nflags\t\t: {FLAGS}\n", False),
+        # AVX-VNNI without AVX-512: its kernel is not measured here, so the option stays on.
+        (f"processor\t: 0\nflags\t\t: {FLAGS} avx_vnni\n", False),
+        ("processor\t: 0\nFeatures\t: fp asimd asimddp\n", False),  # an ARM CPU
+        (f"processor\t: 0\nvendor\t: avx512_vnni\nflags\t\t: {FLAGS}\n", False),
+    ],
+)
+def test_exact_int8_kernel_read_from_cpu_flags(tmp_path: Path, cpuinfo: str, exact: bool) -> None:
+    path = tmp_path / "cpuinfo"
+    path.write_text(cpuinfo, encoding="utf-8")
+    assert has_exact_int8_kernel(path) is exact
+
+
+def test_no_cpuinfo_means_no_exact_kernel(tmp_path: Path) -> None:
+    assert has_exact_int8_kernel(tmp_path / "missing") is False
+
+
+def test_session_outputs_equal_those_of_the_exact_u8u8_kernel() -> None:
+    """Leaving ``session.x64quantprecision`` off where the CPU's kernel is exact changes no bit
+    of the outputs (the op-ed's windows, logits and hidden states)."""
+    config = ModelConfig.load(DEFAULT_MODEL_DIR)
+    model = str(DEFAULT_MODEL_DIR / config.onnx_file)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.add_session_config_entry("session.x64quantprecision", "1")
+    exact = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+    session = onnx_session(Path(model))
+    encoder = TextEncoder.from_file(DEFAULT_MODEL_DIR / TOKENIZER_FILE)
+    text = (EXAMPLES / "op-ed.txt").read_text(encoding="utf-8")
+    tokens = encoder.encode(text)
+    windows = plan_aligned_windows(text, tokens, config.window_tokens, CONTEXT_TOKENS)
+    assert len(windows) > 1
+    for window in windows:
+        ids = encoder.window_ids(tokens, window)[None, :]
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+        for ours, theirs in zip(session.run(None, feeds), exact.run(None, feeds), strict=True):
+            assert np.array_equal(ours, theirs)

@@ -41,7 +41,7 @@ def test_no_cpuinfo_means_no_exact_kernel(tmp_path: Path) -> None:
 
 def test_session_outputs_equal_those_of_the_exact_u8u8_kernel() -> None:
     """Leaving ``session.x64quantprecision`` off where the CPU's kernel is exact changes no bit
-    of the outputs (the op-ed's windows, logits and hidden states)."""
+    of the outputs (windows of the op-ed, logits and hidden states)."""
     config = ModelConfig.load(DEFAULT_MODEL_DIR)
     model = str(DEFAULT_MODEL_DIR / config.onnx_file)
     options = ort.SessionOptions()
@@ -52,8 +52,12 @@ def test_session_outputs_equal_those_of_the_exact_u8u8_kernel() -> None:
     encoder = TextEncoder.from_file(DEFAULT_MODEL_DIR / TOKENIZER_FILE)
     text = (EXAMPLES / "op-ed.txt").read_text(encoding="utf-8")
     tokens = encoder.encode(text)
-    windows = plan_aligned_windows(text, tokens, config.window_tokens, CONTEXT_TOKENS)
-    assert len(windows) > 1
+    # The op-ed fits one full window; short ones too give windows of several lengths.
+    windows = [
+        *plan_aligned_windows(text, tokens, config.window_tokens, CONTEXT_TOKENS),
+        *plan_aligned_windows(text, tokens, 64, CONTEXT_TOKENS),
+    ]
+    assert len({w.end - w.start for w in windows}) > 2
     for window in windows:
         ids = encoder.window_ids(tokens, window)[None, :]
         feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}

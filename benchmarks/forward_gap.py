@@ -18,7 +18,12 @@ so windows that read tokens twice count against their row. Rows, from the raw pa
   only where the CPU lacks AVX-512 VNNI);
 - ``token-outputs``: ``Analyzer.token_outputs`` with hidden states, one call at a time
   (``threads=1``): windows, session and the per-window Python work;
+- ``analyze-one-call``: ``Analyzer.analyze_batch``, one model call at a time (``threads=1``);
 - ``analyze``: ``Analyzer.analyze_batch`` with the default threads (model load excluded).
+
+``--check-outputs`` instead counts the Analyzer's windows of the articles (and the op-ed) whose
+outputs, logits and hidden states, differ in any bit between ``onnx_session`` and a session
+with ``session.x64quantprecision`` on; ``--model`` names another model folder.
 """
 
 from __future__ import annotations
@@ -30,7 +35,15 @@ import sys
 import time
 from pathlib import Path
 
-ROWS = ["raw", "raw-aligned", "session-x64", "session", "token-outputs", "analyze"]
+ROWS = [
+    "raw",
+    "raw-aligned",
+    "session-x64",
+    "session",
+    "token-outputs",
+    "analyze-one-call",
+    "analyze",
+]
 WINDOW = 256
 
 
@@ -48,7 +61,7 @@ def worker(row: str, articles: Path, limit: int) -> dict[str, float]:
     from unspin.inference.windows import plan_aligned_windows
 
     texts = texts_of(articles, limit)
-    analyzer = Analyzer(threads=1 if row == "token-outputs" else None)
+    analyzer = Analyzer(threads=1 if row in ("token-outputs", "analyze-one-call") else None)
     encoder = analyzer.encoder
     tokenized = encoder.encode_batch(texts)
     n_tokens = sum(len(t) for t in tokenized)
@@ -75,12 +88,12 @@ def worker(row: str, articles: Path, limit: int) -> dict[str, float]:
             options.add_session_config_entry("session.x64quantprecision", "1")
         session = ort.InferenceSession(onnx_path, options, providers=["CPUExecutionProvider"])
     else:
-        session = onnx_session(Path(onnx_path))  # type: ignore[assignment]
+        session = onnx_session(Path(onnx_path))
     started, started_cpu = time.perf_counter(), time.process_time()
     if row == "token-outputs":
         for begin in range(0, len(texts), 8):
             analyzer.token_outputs(texts[begin : begin + 8], with_hidden=True)
-    elif row == "analyze":
+    elif row in ("analyze", "analyze-one-call"):
         analyzer.analyze_batch(texts)
     else:
         for ids in rows:
@@ -94,14 +107,49 @@ def worker(row: str, articles: Path, limit: int) -> dict[str, float]:
     }
 
 
+def check_outputs(articles: Path, limit: int, model: Path | None) -> None:
+    """Print how many windows differ between ``onnx_session`` and the option forced on."""
+    import numpy as np
+    import onnxruntime as ort
+
+    from unspin.inference.analyzer import CONTEXT_TOKENS, Analyzer
+    from unspin.inference.token_outputs import onnx_session
+    from unspin.inference.windows import plan_aligned_windows
+
+    op_ed = Path(__file__).resolve().parent.parent / "src/unspin/examples/op-ed.txt"
+    texts = [op_ed.read_text(encoding="utf-8"), *texts_of(articles, limit)]
+    analyzer = Analyzer(model, threads=1)
+    onnx_path = analyzer.folder / analyzer.config.onnx_file
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.add_session_config_entry("session.x64quantprecision", "1")
+    forced = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+    session = onnx_session(onnx_path)
+    windows = differing = 0
+    for text, tokens in zip(texts, analyzer.encoder.encode_batch(texts), strict=True):
+        plan = plan_aligned_windows(text, tokens, analyzer.config.window_tokens, CONTEXT_TOKENS)
+        for window in plan:
+            ids = analyzer.encoder.window_ids(tokens, window)[None, :]
+            feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+            pairs = zip(session.run(None, feeds), forced.run(None, feeds), strict=True)
+            windows += 1
+            differing += not all(np.array_equal(a, b) for a, b in pairs)
+    print(f"{analyzer.info.name}: {windows} windows of {len(texts)} texts, {differing} differ")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--rows", default=",".join(ROWS), help="comma-separated rows to run")
+    parser.add_argument("--check-outputs", action="store_true")
+    parser.add_argument("--model", type=Path, help="model folder for --check-outputs")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.check_outputs:
+        check_outputs(args.articles, args.limit, args.model)
+        return
     if args.worker:
         print(json.dumps(worker(args.worker, args.articles, args.limit)))
         return

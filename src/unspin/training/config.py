@@ -96,9 +96,12 @@ class TrainConfig:
 
     def save(self, folder: Path) -> None:
         """Write the config into the model folder ``folder``."""
-        (folder / TRAINING_CONFIG_FILE).write_text(
-            json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8"
-        )
+        write_settings(self, folder / TRAINING_CONFIG_FILE)
+
+
+def write_settings(settings: Any, path: Path) -> None:
+    """Write the dataclass ``settings`` to ``path`` as indented JSON (training configs)."""
+    path.write_text(json.dumps(asdict(settings), indent=2) + "\n", encoding="utf-8")
 
 
 def default_encoder_path() -> Path:

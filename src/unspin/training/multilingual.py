@@ -14,12 +14,11 @@ no text is in two folds.
 
 from __future__ import annotations
 
-import json
 import math
 import random
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from unspin.inference.model_folder import ModelConfig, channels_for
 from unspin.inference.windows import TextEncoder, pad_batch
 from unspin.schema import Document, Span
 from unspin.taxonomy import scheme23_techniques
+from unspin.training.config import write_settings
 from unspin.training.data import load_ptc, split_by_article
 from unspin.training.folder import write_span_head
 from unspin.training.loop import TorchRunner
@@ -89,7 +89,8 @@ class MultilingualConfig:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def save(self, folder: Path) -> None:
-        (folder / CONFIG_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n", "utf-8")
+        """Write the config into the model folder ``folder``."""
+        write_settings(self, folder / CONFIG_FILE)
 
 
 @dataclass

@@ -56,3 +56,10 @@ def test_an_obvious_false_dilemma_is_found() -> None:
         s.technique == "Black-and-White_Fallacy" and s.start <= dilemma + 5 < s.end
         for s in analysis.spans
     ), found
+
+
+def test_a_line_read_with_its_newline_is_analysed_as_the_line() -> None:
+    router = Router()
+    encoder = router.analyzer(router.model_for(TEXT)).encoder
+    assert len(encoder.encode(TEXT + " \n\n")) == len(encoder.encode(TEXT))
+    assert router.analyze(TEXT + "\n").spans == router.analyze(TEXT).spans

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from tokenizers import Tokenizer
+from tokenizers import Encoding, Tokenizer
 
 
 @dataclass(frozen=True)
@@ -66,25 +66,31 @@ class TextEncoder:
         return cls(Tokenizer.from_file(str(path)))
 
     def encode(self, text: str) -> TokenizedText:
-        encoding = self.tokenizer.encode(text, add_special_tokens=False)
-        ids = np.asarray(encoding.ids, dtype=np.int64)
-        offsets = np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2)
-        return TokenizedText(ids, offsets)
+        return _tokenized(text, self.tokenizer.encode(text, add_special_tokens=False))
 
     def encode_batch(self, texts: list[str]) -> list[TokenizedText]:
         encodings = self.tokenizer.encode_batch(texts, add_special_tokens=False)
-        return [
-            TokenizedText(
-                np.asarray(e.ids, dtype=np.int64),
-                np.asarray(e.offsets, dtype=np.int64).reshape(-1, 2),
-            )
-            for e in encodings
-        ]
+        return [_tokenized(text, e) for text, e in zip(texts, encodings, strict=True)]
 
     def window_ids(self, tokens: TokenizedText, window: Window) -> np.ndarray:
         """Model input ids for one window: ``[CLS] tokens [SEP]`` (the tokenizer's own)."""
         body = tokens.ids[window.start : window.end]
         return np.concatenate(([self.cls_id], body, [self.sep_id])).astype(np.int64)
+
+
+def _tokenized(text: str, encoding: Encoding) -> TokenizedText:
+    """``encoding`` as arrays, without the tokens that cover only the whitespace ending ``text``.
+
+    A SentencePiece-style tokenizer (the multilingual model's) makes a lone word-start piece of
+    trailing whitespace, which SentencePiece itself strips: kept, it would make ``"text\\n"``
+    (a line read from a file or stdin) read differently from ``"text"``.
+    """
+    ids = np.asarray(encoding.ids, dtype=np.int64)
+    offsets = np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2)
+    keep = len(ids)
+    while keep and not text[offsets[keep - 1, 0] : offsets[keep - 1, 1]].strip():
+        keep -= 1
+    return TokenizedText(ids[:keep], offsets[:keep])
 
 
 def plan_windows(n_tokens: int, size: int, stride: int) -> list[Window]:

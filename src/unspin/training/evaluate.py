@@ -12,7 +12,7 @@ import numpy as np
 from unspin.formats.ptc import LabelRow
 from unspin.inference.analyzer import Analyzer, TokenOutputs, occurrence_ranks
 from unspin.inference.model_folder import Decoding
-from unspin.metrics import araieval_score, flc_score, si_score, tc_score
+from unspin.metrics import araieval_score, flc_score, prf, si_score, tc_score
 from unspin.schema import Document, Span
 
 SPAN_THRESHOLDS = tuple(round(float(x), 2) for x in np.arange(0.2, 0.81, 0.05))
@@ -196,8 +196,9 @@ def tune_channel_thresholds(analyzer: Analyzer, pairs: Pairs) -> Decoding:
     maximise ArAIEval-2024's micro-F1 on ``pairs``.
 
     A technique's spans depend on its own threshold only, and the micro-F1 adds up each
-    technique's credits and counts: so every technique's spans are scored once per candidate
-    threshold, and the thresholds are then chosen by coordinate ascent over those sums.
+    technique's credits and counts: so the spans of every technique at one candidate threshold
+    are decoded and scored together, once per threshold, and the thresholds are then chosen by
+    coordinate ascent over those sums.
     """
     outputs = analyzer.token_outputs([d.text for d, _ in pairs])
     gold = {d.id: spans for d, spans in pairs}
@@ -206,16 +207,14 @@ def tune_channel_thresholds(analyzer: Analyzer, pairs: Pairs) -> Decoding:
     # table[t][k]: (precision credit, predicted, recall credit) of technique t at threshold k
     table = np.zeros((len(techniques), len(CHANNEL_THRESHOLDS), 3))
     for k, threshold in enumerate(CHANNEL_THRESHOLDS[:-1]):
+        settings = Decoding(channel_thresholds=[threshold] * len(techniques))
+        predicted = {
+            d.id: analyzer.decode(d.text, out, None, settings)
+            for (d, _), out in zip(pairs, outputs, strict=True)
+        }
+        scores = araieval_score(gold, predicted).per_technique
         for t, technique in enumerate(techniques):
-            only = [1.0] * len(techniques)
-            only[t] = threshold
-            settings = Decoding(channel_thresholds=only)
-            predicted = {
-                d.id: analyzer.decode(d.text, out, None, settings)
-                for (d, _), out in zip(pairs, outputs, strict=True)
-            }
-            score = araieval_score(gold, predicted).per_technique.get(technique)
-            if score is not None:
+            if (score := scores.get(technique)) is not None:
                 table[t, k] = (
                     score.precision * score.predicted,
                     score.predicted,
@@ -224,9 +223,7 @@ def tune_channel_thresholds(analyzer: Analyzer, pairs: Pairs) -> Decoding:
 
     def micro_f1(choice: list[int]) -> float:
         credit_p, predicted, credit_r = table[np.arange(len(techniques)), choice].sum(axis=0)
-        precision = credit_p / predicted if predicted else 0.0
-        recall = credit_r / n_gold if n_gold else 0.0
-        return float(2 * precision * recall / (precision + recall)) if precision + recall else 0.0
+        return prf(credit_p, int(predicted), credit_r, n_gold).f1
 
     off = len(CHANNEL_THRESHOLDS) - 1
     choice, best = [off] * len(techniques), 0.0

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from unspin.inference.model_folder import ModelConfig
+    from unspin.training.multilingual import MultilingualConfig
 
 NAME_CALLING = "Name_Calling-Labeling"
 ITEMS = [
@@ -93,26 +94,35 @@ def write_tiny_encoder(folder: Path) -> Path:
     return folder
 
 
+def tiny_config(root: Path, **changes: object) -> MultilingualConfig:
+    """A train-multilingual config over the fixture files and the tiny encoder, written into
+    ``root`` (output ``root/model`` unless ``changes`` say otherwise)."""
+    from unspin.training.multilingual import MultilingualConfig
+
+    spans, documents = write_araieval(root / "data")
+    settings: dict[str, object] = {
+        "araieval24": str(spans),
+        "araieval23": str(documents),
+        "output": str(root / "model"),
+        "encoder": str(write_tiny_encoder(root / "encoder")),
+        "folds": 3,
+        "freeze_layers": 2,
+        "epochs": 1,
+        "batch_size": 4,
+        "max_length": 64,
+        "threads": 1,
+        **changes,
+    }
+    return MultilingualConfig(**settings)  # type: ignore[arg-type]
+
+
 def train_tiny_multilingual(root: Path) -> Path:
     """A tiny model folder trained by train-multilingual on the fixtures (reads E5's languages,
     evaluated on Arabic and English), named ``tiny-multilingual``."""
-    from unspin.training.multilingual import MultilingualConfig
     from unspin.training.multilingual_run import train_multilingual
 
-    spans, documents = write_araieval(root / "data")
-    config = MultilingualConfig(
-        araieval24=str(spans),
-        araieval23=str(documents),
-        output=str(root / "tiny-multilingual"),
-        encoder=str(write_tiny_encoder(root / "encoder")),
-        name="tiny-multilingual",
-        folds=3,
-        freeze_layers=2,
-        epochs=1,
-        batch_size=4,
-        max_length=64,
-        threads=1,
-    )
+    output = str(root / "tiny-multilingual")
+    config = tiny_config(root, output=output, name="tiny-multilingual")
     return train_multilingual(config, log=lambda _: None)
 
 

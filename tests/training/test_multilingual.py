@@ -10,33 +10,15 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("sentencepiece")
 
-from multilingual_fixtures import write_araieval, write_tiny_encoder
+from multilingual_fixtures import tiny_config, write_araieval, write_tiny_encoder
 from unspin.inference.analyzer import Analyzer
 from unspin.training.checkpoint import CHECKPOINT_FILE
-from unspin.training.multilingual import MultilingualConfig, arabic_split
+from unspin.training.multilingual import arabic_split
 from unspin.training.multilingual_run import train_multilingual
 
 
-def config_for(tmp_path: Path, **changes: object) -> MultilingualConfig:
-    spans, documents = write_araieval(tmp_path / "data")
-    settings: dict[str, object] = {
-        "araieval24": str(spans),
-        "araieval23": str(documents),
-        "output": str(tmp_path / "model"),
-        "encoder": str(write_tiny_encoder(tmp_path / "encoder")),
-        "folds": 3,
-        "freeze_layers": 2,
-        "epochs": 1,
-        "batch_size": 4,
-        "max_length": 64,
-        "threads": 1,
-        **changes,
-    }
-    return MultilingualConfig(**settings)  # type: ignore[arg-type]
-
-
 def test_folds_hold_both_types_and_twin_documents_are_left_out(tmp_path: Path) -> None:
-    split = arabic_split(config_for(tmp_path))
+    split = arabic_split(tiny_config(tmp_path))
     parts = [split.train, split.dev, split.test]
     ids = [d.id for part in parts for d, _ in part]
     assert len(ids) == len(set(ids)) == 9
@@ -48,7 +30,7 @@ def test_folds_hold_both_types_and_twin_documents_are_left_out(tmp_path: Path) -
 
 
 def test_a_fold_trains_exports_and_scores_each_text_type(tmp_path: Path) -> None:
-    config = config_for(tmp_path)
+    config = tiny_config(tmp_path)
     folder = train_multilingual(config, log=lambda _: None)
     assert not (folder / CHECKPOINT_FILE).exists()
     metrics = json.loads((folder / "config.json").read_text(encoding="utf-8"))["metrics"]
@@ -69,7 +51,7 @@ def test_an_interrupted_fold_can_be_finished_from_its_checkpoint(
 ) -> None:
     from unspin.training import multilingual_run
 
-    config = config_for(tmp_path)
+    config = tiny_config(tmp_path)
     real_finish = multilingual_run.finish
 
     def interrupted(*args: object, **kwargs: object) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from unspin.cli.errors import missing_extra
+from unspin.cli.progress import log_to_stderr
 from unspin.cli.train import model_output_option
 
 
@@ -45,5 +46,5 @@ def average_command(
         name=model_name,
         version=model_version,
         quantize=not no_quantize,
-        log=lambda message: click.echo(message, err=True),
+        log=log_to_stderr,
     )

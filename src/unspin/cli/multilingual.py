@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from unspin.cli.errors import UserError, missing_extra
+from unspin.cli.progress import log_to_stderr
 
 _folder = click.Path(exists=True, file_okay=False, path_type=Path)
 _file = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -113,17 +114,13 @@ def train_multilingual_command(
             continue
         try:
             if finish_now:
-                finish_from_checkpoint(config, log=_log)
+                finish_from_checkpoint(config, log=log_to_stderr)
             else:
-                train_multilingual(config, log=_log, resume=resume and checkpoint)
+                train_multilingual(config, log=log_to_stderr, resume=resume and checkpoint)
         except (ResumeError, ValueError) as error:
             raise UserError(error) from None
     if len(folds_to_run) > 1:
         _summarise(output)
-
-
-def _log(message: str) -> None:
-    click.echo(message, err=True)
 
 
 def _summarise(output: Path) -> None:

@@ -1,9 +1,12 @@
-"""A progress display on stderr for commands that work through many documents."""
+"""Progress on stderr: a display for commands that work through many documents, and the log
+lines of training runs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+import click
 
 Advance = Callable[[int], None]
 """Told how many more documents are done."""
@@ -47,3 +50,8 @@ def document_progress(label: str, total: int | None, done: int = 0) -> Iterator[
 
 
 __all__ = ["Advance", "document_progress"]
+
+
+def log_to_stderr(message: str) -> None:
+    """A training run's log line, on stderr (stdout stays for results)."""
+    click.echo(message, err=True)

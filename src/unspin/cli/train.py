@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from unspin.cli.errors import UserError, missing_extra
+from unspin.cli.progress import log_to_stderr
 from unspin.formats.convert import FORMATS, resolve_format
 from unspin.training.config import TrainConfig
 
@@ -214,6 +215,6 @@ def train_command(
         threads=threads,
     )
     try:
-        train(config, log=lambda message: click.echo(message, err=True), resume=resume)
+        train(config, log=log_to_stderr, resume=resume)
     except (ResumeError, TeacherError, DataError) as error:
         raise UserError(error) from None

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from unspin.cli.errors import missing_extra
+from unspin.cli.progress import log_to_stderr
 
 
 @click.command("train-techniques")
@@ -57,7 +58,7 @@ def train_techniques_command(
     add_text_expert(
         model,
         config,
-        log=lambda message: click.echo(message, err=True),
+        log=log_to_stderr,
         folds=folds,
         version=model_version,
     )

@@ -22,14 +22,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from speed import cpu_flags
+from speed import cpu_flags, texts_of
+
+from unspin.formats.araieval import read_spans
 
 
 def texts(arabic: Path, articles: Path, language: str, limit: int) -> list[str]:
     if language == "ar":
-        lines = arabic.read_text(encoding="utf-8").splitlines()
-        return [json.loads(line)["text"] for line in lines[:limit]]
-    return [p.read_text(encoding="utf-8") for p in sorted(articles.glob("*.txt"))[:limit]]
+        return [document.text for document, _ in read_spans(arabic)[:limit]]
+    return texts_of(articles, limit)
 
 
 def worker(model: str, language: str, arabic: str, articles: str, limit: int) -> None:

@@ -173,11 +173,16 @@ def build_examples(
         token_ranges = {key: np.flatnonzero((starts < key[1]) & (ends > key[0])) for key in grouped}
         for window in plan_windows(len(tokens), window_tokens, stride):
             spans_in = _spans_in_window(document.text, window, grouped, token_ranges, index)
-            body = targets[window.start : window.end]
-            padded = np.zeros((body.shape[0] + 2, body.shape[1]), np.float32)
-            padded[1:-1] = body
-            examples.append(Example(encoder.window_ids(tokens, window), padded, *spans_in))
+            body = framed(targets[window.start : window.end])
+            examples.append(Example(encoder.window_ids(tokens, window), body, *spans_in))
     return examples
+
+
+def framed(body: np.ndarray) -> np.ndarray:
+    """Per-token rows of a window with an all-zero row for its start and its end token."""
+    rows = np.zeros((body.shape[0] + 2, body.shape[1]), body.dtype)
+    rows[1:-1] = body
+    return rows
 
 
 def _spans_in_window(

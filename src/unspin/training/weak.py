@@ -26,6 +26,7 @@ from unspin.inference.span_features import N_SURFACE_FEATURES, surface_features
 from unspin.inference.windows import TextEncoder, plan_windows
 from unspin.schema import Document, Span
 from unspin.taxonomy import members
+from unspin.training.data import framed
 
 
 @dataclass
@@ -88,9 +89,9 @@ def span_examples(
             examples.append(
                 WeakExample(
                     input_ids=encoder.window_ids(tokens, window),
-                    targets=_framed(targets[rows]),
-                    weights=_framed(weights[rows]),
-                    groups=_framed(groups[rows]).astype(bool),
+                    targets=framed(targets[rows]),
+                    weights=framed(weights[rows]),
+                    groups=framed(groups[rows]),
                     present=np.zeros(n, bool),
                     span_tokens=[
                         (int(i[0] - window.start + 1), int(i[-1] - window.start + 1))
@@ -126,8 +127,8 @@ def document_examples(
         examples.append(
             WeakExample(
                 input_ids=encoder.window_ids(tokens, window),
-                targets=_framed(np.zeros((length, n), np.float32)),
-                weights=_framed(weights),
+                targets=framed(np.zeros((length, n), np.float32)),
+                weights=framed(weights),
                 groups=np.zeros((length + 2, n), bool),
                 present=present,
                 span_tokens=[],
@@ -136,13 +137,6 @@ def document_examples(
             )
         )
     return examples
-
-
-def _framed(body: np.ndarray) -> np.ndarray:
-    """``body`` with an all-zero row for the start and the end token."""
-    framed = np.zeros((body.shape[0] + 2, body.shape[1]), body.dtype)
-    framed[1:-1] = body
-    return framed
 
 
 def _surface(text: str, keys: list[tuple[int, int]]) -> np.ndarray:

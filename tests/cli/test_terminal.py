@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -93,3 +95,35 @@ def test_excerpts_are_never_cut_inside_a_flag_or_an_accent() -> None:
     assert shortened("ae\u0301e", 3) == "a…"
     assert shortened("x👨\u200d👩\u200d👧y", 4) == "x…"
     assert shortened("short", 10) == "short"
+
+
+FLAG_RUN = re.compile("[\U0001f1e6-\U0001f1ff]+")
+
+
+@pytest.mark.parametrize("width", [40, 41, 50, 80])
+@pytest.mark.parametrize("colour", [False, True])
+def test_a_long_run_of_flags_is_wrapped_between_whole_flags_only(width: int, colour: bool) -> None:
+    flags = "🇺🇸" * 45 + "🇫🇷🇩🇪🇯🇵" * 15
+    text = f"A reckless plan: {flags} {flags[:22]}, flags and more flags."
+    spans = [Span(2, text.index("🇫🇷") + 4, "Loaded_Language", 0.8)]
+    spans.append(Span(text.index("🇺🇸") + 20, text.index(","), "Name_Calling,Labeling", 0.6))
+    analysis = Analysis(Document("x", text, title="🇺🇸" * 40), spans, ModelInfo("m", "1"))
+    output = io.StringIO()
+    console = Console(
+        file=output,
+        record=True,
+        width=width,
+        force_terminal=colour,
+        color_system="truecolor" if colour else None,
+    )
+    print_analyses([analysis], console)
+    lines = console.export_text().splitlines()
+    runs = [run for line in lines for run in FLAG_RUN.findall(line)]
+    assert len(runs) > 5, "the flags are shown, over several lines"
+    assert all(len(run) % 2 == 0 for run in runs), "a line breaks between the halves of a flag"
+    assert "".join(runs).count("🇺🇸") > 45 + 40 // 2 + 10
+    assert {cell_len(line) for line in lines} == {width}
+    assert lines[0].startswith("╭") and lines[-1] == "╰" + "─" * (width - 2) + "╯"
+    shown = output.getvalue()
+    assert all(ord(c) < 0x30000 for c in shown), "no stand-in is left in the output"
+    assert ("\x1b[" in shown) == colour

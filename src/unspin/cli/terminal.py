@@ -17,6 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from unspin.cli.flags import REGIONAL_INDICATOR, FlagsRestored, text_with_stand_ins, with_stand_ins
 from unspin.schema import Analysis, Span, in_reading_order
 from unspin.taxonomy import UnknownTechniqueError, display_name, get_technique
 
@@ -80,7 +81,7 @@ def highlighted_text(text: str, spans: list[Span], plain: bool = False) -> Text:
 
 
 _JOINERS = re.compile("[\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
-_REGIONAL = re.compile("[\U0001f1e6-\U0001f1ff]")
+_REGIONAL = re.compile(REGIONAL_INDICATOR)
 
 
 def shortened(text: str, limit: int) -> str:
@@ -107,7 +108,7 @@ def _inside_cluster(text: str, at: int) -> bool:
     return False
 
 
-def span_table(text: str, spans: list[Span]) -> Table:
+def span_table(text: str, spans: list[Span]) -> RenderableType:
     """A numbered table of spans: technique, score and the text they cover."""
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
     table.add_column("#", justify="right")
@@ -121,9 +122,9 @@ def span_table(text: str, spans: list[Span]) -> Table:
             str(number),
             Text(f"■ {display_name(span.technique)}", style=color),
             f"{span.score:.2f}",
-            Text(f"“{excerpt}”"),
+            Text(f"“{with_stand_ins(excerpt)}”"),
         )
-    return table
+    return FlagsRestored(table)
 
 
 def render_analysis(analysis: Analysis, plain: bool = False) -> RenderableType:
@@ -132,11 +133,11 @@ def render_analysis(analysis: Analysis, plain: bool = False) -> RenderableType:
     document = analysis.document
     spans = in_reading_order(analysis.spans)
     summary = analysis.summary()
-    title = escape(printable(document.title or document.id))
+    title = escape(with_stand_ins(printable(document.title or document.id)))
     parts: list[RenderableType] = [
-        Text(f"⚠ {w}\n", style="bold yellow") for w in analysis.warnings()
+        Text(f"⚠ {with_stand_ins(w)}\n", style="bold yellow") for w in analysis.warnings()
     ]
-    parts += [highlighted_text(document.text.rstrip(), spans, plain), Text()]
+    parts += [text_with_stand_ins(highlighted_text(document.text.rstrip(), spans, plain)), Text()]
     if spans:
         parts.append(span_table(document.text, spans))
     elif analysis.unread_language:
@@ -149,8 +150,9 @@ def render_analysis(analysis: Analysis, plain: bool = False) -> RenderableType:
         f"{printable(analysis.model.name)} {printable(analysis.model.version)}"
     )
     # The footer is a line of the body, not the panel's subtitle, which a narrow terminal cuts.
-    parts += [Text(), Text(footer, style="dim")]
-    return Panel(Group(*parts), title=f"[bold]{title}[/]", title_align="left")
+    parts += [Text(), Text(with_stand_ins(footer), style="dim")]
+    # Flags are laid out as stand-ins, which rich never splits (see unspin.cli.flags).
+    return FlagsRestored(Panel(Group(*parts), title=f"[bold]{title}[/]", title_align="left"))
 
 
 def print_analyses(analyses: list[Analysis], console: Console) -> None:

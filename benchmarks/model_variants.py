@@ -110,7 +110,9 @@ def outputs(args: argparse.Namespace) -> None:
     with model_folders(args.model, args.variant) as folders:
         for label, folder in folders.items():
             analyzer = Analyzer(folder, threads=1)
-            session = onnx_session(folder / analyzer.config.onnx_file)
+            session = onnx_session(
+                folder / analyzer.config.onnx_file, analyzer.config.saturation_free
+            )
             for name, text in texts.items():
                 ids = analyzer.encoder.encode(text).ids
                 size = analyzer.config.window_tokens

@@ -20,25 +20,8 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-
-
-def rebuild_fp32(folder: Path, encoder: Path, target: Path) -> tuple[int, int]:
-    """Write the float graph of ``folder``'s encoder to ``target``; returns its number of
-    attention heads and hidden size."""
-    from unspin.inference.model_folder import ModelConfig
-    from unspin.training.export import export_fp32
-    from unspin.training.model import SpanTagger
-    from unspin.training.warm_start import load_folder_weights
-
-    config = ModelConfig.load(folder)
-    model = SpanTagger.from_pretrained(encoder, len(config.channels), len(config.techniques))
-    load_folder_weights(model, folder, config.channels)
-    export_fp32(model, target)
-    settings: Any = model.encoder.config
-    return int(settings.num_attention_heads), int(settings.hidden_size)
 
 
 def integer_weights(path: Path) -> list[np.ndarray]:
@@ -64,11 +47,14 @@ def main() -> None:
 
     from unspin.inference.model_folder import ModelConfig
     from unspin.training.config import default_encoder_path
+    from unspin.training.export import rebuild_fp32
     from unspin.training.fuse import Quantisation, fuse_and_quantize, quantize_encoder
 
     args.output.mkdir(parents=True, exist_ok=True)
     fp32 = args.output / "model.fp32.onnx"
-    heads, hidden = rebuild_fp32(args.folder, args.encoder or default_encoder_path(), fp32)
+    # Softmax kept whole: the attention fusion looks for it.
+    encoder = args.encoder or default_encoder_path()
+    heads, hidden = rebuild_fp32(args.folder, encoder, fp32, portable=False)
     print(f"{fp32}: {heads} heads, hidden size {hidden}")
 
     control = args.output / "unfused-s8-pc.onnx"

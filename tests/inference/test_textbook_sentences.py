@@ -64,14 +64,7 @@ def test_the_fast_model_names_most_textbook_sentences(analyzer: Analyzer) -> Non
     [
         "Any true patriot will support the new border wall.",
         "Only a real patriot would stand with the workers tonight.",
-        pytest.param(
-            "A true friend tells you the truth, and a real expert admits doubt.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the Name Calling channel alone is confident on 'real' here and the "
-                "decoder makes that run a span of its own (Decoding.technique_threshold)",
-            ),
-        ),
+        "A true friend tells you the truth, and a real expert admits doubt.",
     ],
 )
 def test_true_and_real_are_not_techniques_on_their_own(analyzer: Analyzer, sentence: str) -> None:

@@ -63,3 +63,34 @@ def test_session_outputs_equal_those_of_the_exact_u8u8_kernel() -> None:
         feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
         for ours, theirs in zip(session.run(None, feeds), exact.run(None, feeds), strict=True):
             assert np.array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("saturation_free", [False, True])
+def test_a_saturation_free_model_keeps_the_fast_kernel_on_every_cpu(
+    monkeypatch: pytest.MonkeyPatch, saturation_free: bool
+) -> None:
+    """On a CPU without VNNI, only a model whose weights may saturate asks for the slow
+    exact kernel."""
+    import unspin.inference.token_outputs as token_outputs
+
+    monkeypatch.setattr(token_outputs, "has_exact_int8_kernel", lambda: False)
+    config = ModelConfig.load(DEFAULT_MODEL_DIR)
+    session = onnx_session(DEFAULT_MODEL_DIR / config.onnx_file, saturation_free)
+    options = session.get_session_options()  # type: ignore[attr-defined]
+    try:
+        asked = options.get_session_config_entry("session.x64quantprecision") == "1"
+    except RuntimeError:  # onnxruntime's answer for a key never set
+        asked = False
+    assert asked is not saturation_free
+
+
+def test_the_shipped_model_computes_the_same_on_every_x86_cpu() -> None:
+    """Its int8 weights cannot saturate and its graph has no Softmax (whose exponential
+    differs between AVX-512 and AVX2 builds of the same kernel)."""
+    onnx = pytest.importorskip("onnx")
+    from unspin.training.exact_int8 import model_within_bound
+
+    config = ModelConfig.load(DEFAULT_MODEL_DIR)
+    path = DEFAULT_MODEL_DIR / config.onnx_file
+    assert config.saturation_free and model_within_bound(path)
+    assert "Softmax" not in {node.op_type for node in onnx.load(str(path)).graph.node}

@@ -21,8 +21,10 @@ def _evaluation(f1: float, tc: float | None) -> Evaluation:
 
 def _facts(semeval2021: str | None = None) -> CardFacts:
     techniques = default_techniques()
-    model = ModelConfig("desk-tagger", "0.3.0", channels_for(techniques), techniques, stride=123)
-    config = TrainConfig(ptc="PTC", output="OUT", seed=5, epochs=4, semeval2021=semeval2021)
+    model = ModelConfig("desk-tagger", "0.3.0", channels_for(techniques), techniques)
+    config = TrainConfig(
+        ptc="PTC", output="OUT", seed=5, epochs=4, semeval2021=semeval2021, train_stride=123
+    )
     data = DataFacts(
         articles=57,
         train_articles=45,
@@ -50,7 +52,8 @@ def test_the_card_states_counts_and_scores_of_the_run() -> None:
     assert "| dev | 0.411 |" in card
     fewest = display_name(default_techniques()[3])
     assert f"down to 9 spans, {fewest}" in card
-    assert "inference stride 123" in card and "seed 5" in card
+    assert "training reads windows every 123 tokens" in card and "seed 5" in card
+    assert "every x86 CPU" not in card, "the weights of this run were not bounded"
     assert "--epochs 4" in card and "321.5 s" in card
     assert "$" not in card, "every placeholder filled"
 
@@ -69,3 +72,9 @@ def test_weak_techniques_are_those_below_the_cut_on_test() -> None:
     # FLC F1 of technique i is 0.05 * i: the first four are under 0.2.
     for index, technique in enumerate(techniques):
         assert (display_name(technique) in weak_line) == (index < 4)
+
+
+def test_the_card_says_when_the_weights_compute_the_same_on_every_cpu() -> None:
+    facts = _facts()
+    facts.model.saturation_free = True
+    assert "the same outputs on every x86 CPU" in render_model_card(facts)

@@ -132,7 +132,9 @@ class Analyzer:
         )
         self.classifier = SpanClassifier(head, self.config.techniques, text_expert)
         """Names the technique of given spans (training tunes its offsets with it)."""
-        self.runner = runner or onnx_session(self.folder / self.config.onnx_file)
+        self.runner = runner or onnx_session(
+            self.folder / self.config.onnx_file, self.config.saturation_free
+        )
         self.threads = threads or min(4, os.cpu_count() or 1)
         """Model calls run at once (a torch runner from training always runs one at a time)."""
         self._pool = (

@@ -109,6 +109,9 @@ class ModelConfig:
     """ISO 639 codes of the languages the model reads (a config without them: English)."""
     evaluated_languages: list[str] | None = None
     """The languages among ``languages`` whose scores were measured (None: all of them)."""
+    saturation_free: bool = False
+    """The int8 weights are bounded so that no x86 int8 kernel saturates
+    (``training.exact_int8``): the same outputs on every x86 CPU, with the fast kernel."""
     metrics: dict[str, Any] = field(default_factory=dict)
     format: str = MODEL_FORMAT
 
@@ -159,7 +162,8 @@ class ModelConfig:
         count.
         """
         digest = hashlib.sha256()
-        claims = ("metrics", "languages", "evaluated_languages")
+        # saturation_free picks a kernel that computes the same outputs: no setting of outputs.
+        claims = ("metrics", "languages", "evaluated_languages", "saturation_free")
         settings = {k: v for k, v in asdict(self).items() if k not in claims}
         # Settings added later count only when used, so older folders keep their fingerprint.
         if not self.text_expert_file:

@@ -22,8 +22,12 @@ class Runner(Protocol):
     def run(self, output_names: None, feeds: dict[str, np.ndarray]) -> list[np.ndarray]: ...
 
 
-def onnx_session(path: Path) -> Runner:
-    """An onnxruntime session for ``path`` that gives the same outputs on every run."""
+def onnx_session(path: Path, saturation_free: bool = False) -> Runner:
+    """An onnxruntime session for ``path`` that gives the same outputs on every run.
+
+    ``saturation_free``: the model's int8 weights cannot saturate the fast kernel
+    (``ModelConfig.saturation_free``), which is then exact on every x86 CPU.
+    """
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -32,12 +36,12 @@ def onnx_session(path: Path) -> Runner:
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     # On x86 CPUs without VNNI, onnxruntime's fast u8s8 int8 kernel adds pairs of products in
-    # 16 bits, which saturate: the same model then gives other logits (up to 1.4 apart) than
-    # on a VNNI CPU, whose kernel is exact. This asks for the exact u8u8 kernel there. On an
-    # AVX-512 VNNI CPU the option gives bit-identical outputs but runs the slower u8u8 kernel
-    # (0.6 of the speed), so it is left off where that kernel is known to be exact
-    # (docs/benchmarks.md).
-    if not has_exact_int8_kernel():
+    # 16 bits, which saturate unless the weights were bounded: the same model then gives other
+    # logits (up to 1.4 apart) than on a VNNI CPU, whose kernel is exact. This asks for the
+    # exact u8u8 kernel there. On an AVX-512 VNNI CPU the option gives bit-identical outputs
+    # but runs the slower u8u8 kernel (0.6 of the speed), so it is left off where that kernel
+    # is known to be exact (docs/benchmarks.md).
+    if not saturation_free and not has_exact_int8_kernel():
         options.add_session_config_entry("session.x64quantprecision", "1")
     session: Runner = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     return session

@@ -27,6 +27,8 @@ from unspin.inference.model_folder import (
 )
 from unspin.training.config import TRAINING_CONFIG_FILE, Log, TrainConfig
 from unspin.training.evaluate import TrainingReport
+from unspin.training.exact_int8 import make_saturation_free
+from unspin.training.export import portable_softmax
 from unspin.training.folder import finish_model_folder
 from unspin.training.fuse import quantize_encoder
 from unspin.training.prepare import load_split
@@ -58,6 +60,7 @@ def average_models(
     output.mkdir(parents=True, exist_ok=True)
 
     _average_weights(folders, output / FP32_ONNX_FILE)
+    portable_softmax(output / FP32_ONNX_FILE)
     if quantize:
         quantize_encoder(output / FP32_ONNX_FILE, output / ONNX_FILE)
     else:
@@ -77,12 +80,17 @@ def average_models(
     config.extra = {**config.extra, "averaged": [_describe(c) for c in configs]}
     model = models[0]
     model.name, model.version, model.metrics = config.name, config.version, {}
+    model.saturation_free = False
     model.save(output)
     config.save(output)
     log(f"averaged {len(folders)} models into {output}")
+    split = load_split(config)
+    if quantize:
+        changed = make_saturation_free(output, [document.text for document, _ in split.train])
+        log(f"int8 weights bounded for every x86 CPU ({changed} weights moved)")
     seconds = round(time.time() - started, 1)
     report = TrainingReport(average_seconds=seconds)
-    finish_model_folder(output, config, load_split(config), report, log)
+    finish_model_folder(output, config, split, report, log)
     return output
 
 

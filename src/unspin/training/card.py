@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
+from unspin.inference.analyzer import CONTEXT_TOKENS
 from unspin.inference.model_folder import CARD_FILE, ModelConfig, ModelError
 from unspin.taxonomy import display_name
 from unspin.training.config import TrainConfig
@@ -57,9 +58,10 @@ def render_model_card(facts: CardFacts) -> str:
         encoder=encoder.description,
         decoding=_decoding(model),
         max_length=model.max_length,
-        stride=model.stride,
+        context=CONTEXT_TOKENS,
+        train_stride=config.train_stride,
         onnx_file=model.onnx_file,
-        weights="(dynamic int8 quantisation)" if config.quantize else "(fp32)",
+        weights=_weights(config, model),
         articles=data.articles,
         seed=config.seed,
         train_articles=data.train_articles,
@@ -84,6 +86,17 @@ def render_model_card(facts: CardFacts) -> str:
         text_expert=_text_expert(report),
         text_expert_scores=_text_expert_scores(report),
     )
+
+
+def _weights(config: TrainConfig, model: ModelConfig) -> str:
+    if not config.quantize:
+        return "(fp32)"
+    if model.saturation_free:
+        return (
+            "(dynamic int8 quantisation; weights bounded so that no x86 int8 kernel saturates, "
+            "and Softmax spelled out in plain operators: the same outputs on every x86 CPU)"
+        )
+    return "(dynamic int8 quantisation)"
 
 
 def _text_expert(report: TrainingReport) -> str:
@@ -274,6 +287,7 @@ def _recipe(config: TrainConfig, report: TrainingReport) -> str:
             f"`{_train_command(config)}`: epochs {config.epochs}, {_loss_shares(config)}, "
             f"{settings}. {tuning} Trained on {platform.machine()} CPU in "
             f"{report.train_seconds if report.train_seconds is not None else '?'} s."
+            + _reexport(config)
         )
     listed = "; ".join(
         f"`{_train_command(run, f'OUT{i}')}` ({run.epochs} epochs, {_loss_shares(run)})"
@@ -284,6 +298,19 @@ def _recipe(config: TrainConfig, report: TrainingReport) -> str:
         f"The weight average (a model soup) of {len(runs)} runs from the same encoder, seed and "
         f"split: {listed}; averaged with `unspin average {outputs} -o OUT --name {config.name} "
         f"--version {config.version}`. Shared settings: {settings}. {tuning}"
+    )
+
+
+def _reexport(config: TrainConfig) -> str:
+    """How a model re-exported from an earlier version's weights was made."""
+    source = config.extra.get("reexported_from")
+    if not source:
+        return ""
+    return (
+        f" These are the weights of {source}, exported again by `python scripts/reexport_model.py"
+        f" FOLDER --ptc PTC_TRAIN -o OUT --version {config.version}` (eager attention, Softmax "
+        "spelled out, int8 weights bounded: the same outputs on every x86 CPU; decoding settings "
+        "kept); `unspin train` now exports this way."
     )
 
 

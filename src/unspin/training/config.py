@@ -29,7 +29,7 @@ class TrainConfig:
     semeval2021: str | None = None
     encoder: str | None = None
     name: str = "unspin-minilm-ptc"
-    version: str = "1.2.0"
+    version: str = "1.3.0"
     seed: int = 13
     dev_share: float = 0.1
     test_share: float = 0.1

@@ -73,14 +73,15 @@ def finish_model_folder(
 
 
 def rescore_model_folder(
-    folder: Path, config: TrainConfig, expert: TextExpertReport, log: Log = print
+    folder: Path, config: TrainConfig, expert: TextExpertReport | None = None, log: Log = print
 ) -> None:
-    """Score a finished model folder again after its technique classifier changed (decoding
-    settings as they are) and write its card anew; earlier facts (epochs, seconds) are kept."""
+    """Score a finished model folder again after its outputs changed (a new technique
+    classifier ``expert``, other int8 weights; decoding settings as they are) and write its card
+    anew; earlier facts (epochs, seconds) are kept."""
     analyzer = Analyzer(folder)
     model_config = analyzer.config
     report = TrainingReport.from_metrics(model_config.metrics)
-    report.text_expert = expert
+    report.text_expert = expert or report.text_expert
     split = load_split(config)
     _score(analyzer, config, split, report, log)
     model_config.metrics = report.to_metrics()

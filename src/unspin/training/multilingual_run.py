@@ -227,7 +227,8 @@ def finish(
 ) -> None:
     """Export int8 ONNX, tune its decoding on the dev fold, score the test fold and English."""
     write_span_head(model, output)
-    export_onnx(model, output, quantize=True, log=log)
+    # Calibrated on the dev fold (the tuning data): the training items are not at hand here.
+    export_onnx(model, output, quantize=True, log=log, calibration=[d.text for d, _ in dev])
     analyzer = Analyzer(output)
     analyzer.config.decoding = tune_channel_thresholds(analyzer, dev)
     metrics: dict[str, Any] = {

@@ -52,7 +52,8 @@ def train(config: TrainConfig, log: Log = print, resume: bool = False) -> Path:
     keep_best_weights(config, data, model, progress, log)
 
     write_span_head(model, output)
-    export_onnx(model, output, quantize=config.quantize, log=log)
+    training_texts = [document.text for document, _ in data.split.train]
+    export_onnx(model, output, quantize=config.quantize, log=log, calibration=training_texts)
     config.save(output)
     seconds = round(earlier_seconds + time.time() - started, 1)
     report = TrainingReport(history=progress.history, train_seconds=seconds)

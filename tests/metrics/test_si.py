@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from unspin.metrics import si_score
@@ -92,3 +96,28 @@ def test_every_whole_line_as_one_span() -> None:
     assert score.precision == pytest.approx(13 / 36)
     assert score.recall == pytest.approx(1.0)
     assert score.f1 == pytest.approx(26 / 49)
+
+
+def test_scores_are_the_same_whatever_the_hash_seed() -> None:
+    # Sums of fractions depend on their order in the last bits; the articles are summed in
+    # one order, so a score is the same in every process (README outputs show full floats).
+    program = (
+        "from unspin.metrics import si_score\n"
+        "from unspin.schema import Span\n"
+        'gold = {f"a{i}": [Span(0, 5 + i % 11, "Doubt")] for i in range(60)}\n'
+        'pred = {f"a{i}": [Span(0, 3 + i % 7, "Doubt")] for i in range(60)}\n'
+        "score = si_score(gold, pred)\n"
+        "print(repr(score.precision), repr(score.recall))\n"
+    )
+    printed = {
+        subprocess.run(
+            [sys.executable, "-c", program],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
+        for seed in range(4)
+    }
+    assert len(printed) == 1, printed

@@ -100,7 +100,7 @@ def _tally(
 ) -> _Tally:
     tally = _Tally()
     keep = merge_intervals if merge else list
-    for article in gold.keys() | pred.keys():
+    for article in sorted(gold.keys() | pred.keys()):  # one order: the same float sums
         tally.add(
             keep(_intervals(gold.get(article, ()), technique)),
             keep(_intervals(pred.get(article, ()), technique)),

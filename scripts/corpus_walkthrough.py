@@ -89,14 +89,15 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def run(command: str, folder: Path) -> str:
-    """What ``command`` prints (stdout and stderr, in order), as the README shows it."""
+def run(command: str, folder: Path, width: int = WIDTH) -> str:
+    """What ``command`` prints (stdout and stderr, in order), as the README shows it, on a
+    terminal ``width`` columns wide."""
     binaries = Path(sys.executable).parent
     env = {
         **os.environ,
         "PATH": f"{binaries}{os.pathsep}{os.environ.get('PATH', '')}",
         "UNSPIN_DB": f"sqlite:///{folder}/corpus.db",
-        "COLUMNS": str(WIDTH),
+        "COLUMNS": str(width),
         "NO_COLOR": "1",
         "TERM": "dumb",
     }

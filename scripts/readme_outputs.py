@@ -16,7 +16,10 @@ Generated, each from the current code:
 - a ``text`` block right after a ``python`` block: what that Python prints
   (scripts/readme_python.py);
 - the Model section's scores, between the model-scores markers: from the shipped model's
-  config.json (its name, version and ``metrics``).
+  config.json (its name, version and ``metrics``);
+- where ../shared/data is (or ``$UNSPIN_SHARED_DATA``), the ``unspin semeval`` and
+  ``unspin evaluate`` examples on it (scripts/readme_data.py); elsewhere they are left as
+  written, and the script says so.
 
 Shown shortened, by the rules in code (here and in those modules), never by hand:
 - ``unspin --help``: the first paragraph of the description, then ``…``, then the commands;
@@ -25,13 +28,14 @@ Shown shortened, by the rules in code (here and in those modules), never by hand
 - API responses: each batch result's summary, model and language as ``{…}``; a list of more than
   eight languages as its first three and ``…``;
 - Python: an analysis printed as JSON shows its document's fields after ``source`` as ``…`` and
-  its summary as ``{…}``.
+  its summary as ``{…}``;
+- ``unspin evaluate``: as scripts/readme_data.py says.
 
 Not generated, on purpose (tests/test_readme_outputs.py checks that no README line names a model
 version or fingerprint other than the shipped models'):
 - ``unspin serve`` start-up lines (a process id, a server left running);
 - the ``-d @120k-chars.json`` request (a file the repository does not ship);
-- ``unspin semeval``, ``unspin evaluate`` and ``unspin train`` outputs: they read ../shared/data;
+- the ``unspin train`` log (an hour of training on ../shared/data);
 - the layout of a batch output folder (a description, not a command's output);
 - the corpus and batch walk-throughs: scripts/corpus_walkthrough.py, scripts/batch_walkthrough.py
   write those.
@@ -53,9 +57,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 import readme_api  # noqa: E402
+import readme_data  # noqa: E402
 import readme_python  # noqa: E402
 from corpus_walkthrough import run as run_in_folder  # noqa: E402
-from readme_section import TEXT_BLOCK, Block, regenerate  # noqa: E402
+from readme_section import TEXT_BLOCK, Block, first_item_shortened, regenerate  # noqa: E402
 
 README = ROOT / "README.md"
 EXAMPLE = ROOT / "src" / "unspin" / "examples" / "op-ed.txt"
@@ -87,16 +92,10 @@ def _table_shortened(output: str) -> str:
     return "\n".join([*lines[: first_rule + 1], "…"])
 
 
-def _list_shortened(output: str) -> str:
-    lines = output.splitlines()
-    first_end = lines.index("  },")
-    return "\n".join([*lines[: first_end + 1], "  …"])
-
-
 SHORTENED: dict[str, Callable[[str], str]] = {
     "unspin --help": _help_shortened,
     "unspin techniques": _table_shortened,
-    "unspin techniques --json": _list_shortened,
+    "unspin techniques --json": partial(first_item_shortened, indent=2),
 }
 
 
@@ -201,6 +200,7 @@ def blocks(readme: str) -> list[Block]:
         *command_blocks(readme),
         *readme_api.blocks(readme),
         *readme_python.blocks(readme),
+        *readme_data.blocks(readme),
         *score_blocks(readme),
     ]
     return sorted(found, key=lambda block: block.start)
@@ -218,6 +218,8 @@ def main() -> None:
         README.write_text(updated, encoding="utf-8")
     for block in found:
         print(f"{'stale' if block.label in changed else 'current'}: {block.label}")
+    if readme_data.missing():
+        print(f"left as written: the examples on {readme_data.missing()} (not there)")
     if args.check and changed:
         print("README.md outputs are stale: run python scripts/readme_outputs.py --write")
         sys.exit(1)

@@ -61,13 +61,13 @@ def shortened(output: str) -> str:
     return "\n".join(shown) + "\n"
 
 
-def printed(code: str) -> str:
-    """What ``code`` prints, run with the source tree's unspin."""
+def printed(code: str, folder: Path = ROOT) -> str:
+    """What ``code`` prints, run in ``folder`` with the source tree's unspin."""
     source = str(ROOT / "src")
     path = os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")]))
     result = subprocess.run(
         [sys.executable, "-c", code],
-        cwd=ROOT,
+        cwd=folder,
         env={**os.environ, "PYTHONPATH": path},
         capture_output=True,
         text=True,

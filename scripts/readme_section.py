@@ -56,6 +56,14 @@ def elided(shown: str) -> str:
     return _ELIDED + shown
 
 
+def first_item_shortened(output: str, indent: int) -> str:
+    """JSON ``output`` cut after its first object indented by ``indent`` spaces, with ``…``
+    (at that indent) for the rest."""
+    lines = output.splitlines()
+    first_end = lines.index(" " * indent + "},")
+    return "\n".join([*lines[: first_end + 1], " " * indent + "…"])
+
+
 def json_shown(value: Any, indent: int | None) -> str:
     """``value`` as JSON (pretty with ``indent``, else compact as the web app sends it), with
     the values made by :func:`elided` written as they are to show."""

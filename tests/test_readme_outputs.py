@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from annotation_fixtures import SHARED_DATA
 from unspin.inference.model_folder import CONFIG_FILE, ModelConfig
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +32,8 @@ def test_readme_outputs_are_current() -> None:
         assert any(kind in line for line in shown), f"no {kind!r} block was checked"
     assert "current: the Model section's scores" in shown
     assert any("unspin convert" in line for line in shown), "the brat notes were checked"
+    if (SHARED_DATA / "ptc" / "train").is_dir() and (SHARED_DATA / "semeval2021t6").is_dir():
+        assert any("unspin evaluate --task semeval2021-1" in line for line in shown)
 
 
 def shipped_models() -> dict[tuple[str, str], str]:

@@ -56,9 +56,8 @@ def worker(row: str, articles: Path, limit: int) -> dict[str, float]:
     import numpy as np
     import onnxruntime as ort
 
-    from unspin.inference.analyzer import CONTEXT_TOKENS, Analyzer
+    from unspin.inference.analyzer import Analyzer
     from unspin.inference.token_outputs import onnx_session
-    from unspin.inference.windows import plan_aligned_windows
 
     texts = texts_of(articles, limit)
     analyzer = Analyzer(threads=1 if row in ("token-outputs", "analyze-one-call") else None)
@@ -75,9 +74,7 @@ def worker(row: str, articles: Path, limit: int) -> dict[str, float]:
         rows = [
             encoder.window_ids(tokens, window)[None, :]
             for text, tokens in zip(texts, tokenized, strict=True)
-            for window in plan_aligned_windows(
-                text, tokens, analyzer.config.window_tokens, CONTEXT_TOKENS
-            )
+            for window in analyzer.config.windows(text, tokens)
         ]
     onnx_path = str(analyzer.folder / analyzer.config.onnx_file)
     if row in ("raw", "raw-aligned", "session-x64"):
@@ -112,9 +109,8 @@ def check_outputs(articles: Path, limit: int, model: Path | None) -> None:
     import numpy as np
     import onnxruntime as ort
 
-    from unspin.inference.analyzer import CONTEXT_TOKENS, Analyzer
+    from unspin.inference.analyzer import Analyzer
     from unspin.inference.token_outputs import onnx_session
-    from unspin.inference.windows import plan_aligned_windows
 
     op_ed = Path(__file__).resolve().parent.parent / "src/unspin/examples/op-ed.txt"
     texts = [op_ed.read_text(encoding="utf-8"), *texts_of(articles, limit)]
@@ -127,7 +123,7 @@ def check_outputs(articles: Path, limit: int, model: Path | None) -> None:
     session = onnx_session(onnx_path)
     windows = differing = 0
     for text, tokens in zip(texts, analyzer.encoder.encode_batch(texts), strict=True):
-        plan = plan_aligned_windows(text, tokens, analyzer.config.window_tokens, CONTEXT_TOKENS)
+        plan = analyzer.config.windows(text, tokens)
         for window in plan:
             ids = analyzer.encoder.window_ids(tokens, window)[None, :]
             feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}

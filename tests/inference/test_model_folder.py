@@ -102,3 +102,17 @@ def test_a_span_head_that_does_not_fit_is_refused(tmp_path: Path) -> None:
     np.savez(folder / SPAN_HEAD_FILE, weights=head.weight)
     with pytest.raises(ModelError, match="not a span head"):
         Analyzer(folder)
+
+
+def test_a_model_reads_the_context_its_config_names(tmp_path: Path) -> None:
+    shipped = ModelConfig.load(DEFAULT_MODEL_DIR)
+    folder = _folder_with(tmp_path, {"context_tokens": 4})
+    narrow = ModelConfig.load(folder)
+    text = (DEFAULT_MODEL_DIR.parents[1] / "examples" / "op-ed.txt").read_text(encoding="utf-8")
+    tokens = Analyzer(folder).encoder.encode(text * 3)
+    wide_plan, narrow_plan = shipped.windows(text * 3, tokens), narrow.windows(text * 3, tokens)
+    assert all(w.core[0] - w.start <= 4 for w in narrow_plan if w.core)
+    assert any(w.core[0] - w.start == 16 for w in wide_plan if w.core)
+    assert narrow.fingerprint(folder) != shipped.fingerprint(DEFAULT_MODEL_DIR)
+    default = _folder_with(tmp_path / "again", {"context_tokens": 16})
+    assert ModelConfig.load(default).fingerprint(default) == shipped.fingerprint(DEFAULT_MODEL_DIR)

@@ -8,10 +8,9 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from unspin.inference.analyzer import CONTEXT_TOKENS
 from unspin.inference.model_folder import DEFAULT_MODEL_DIR, TOKENIZER_FILE, ModelConfig
 from unspin.inference.token_outputs import has_exact_int8_kernel, onnx_session
-from unspin.inference.windows import TextEncoder, plan_aligned_windows
+from unspin.inference.windows import CONTEXT_TOKENS, TextEncoder, plan_aligned_windows
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "unspin" / "examples"
 

@@ -17,7 +17,8 @@ from click.testing import CliRunner
 from unspin.cli.train import train_command
 from unspin.inference import Analyzer
 from unspin.inference.model_folder import FP32_ONNX_FILE, ModelConfig
-from unspin.training.config import default_encoder_path
+from unspin.inference.windows import TokenizedText, Window
+from unspin.training.config import TrainConfig, default_encoder_path
 from unspin.training.data import build_examples, default_techniques, load_ptc
 from unspin.training.export import export_onnx
 from unspin.training.model import SpanTagger
@@ -132,3 +133,34 @@ def test_training_scores_the_mean_of_the_last_epochs(tiny_ptc: Path, tmp_path: P
     card = (output / "MODEL_CARD.md").read_text()
     assert "--max-length 64 --average-last 2" in card
     assert "mean weights of the last 2 epochs" in card
+
+
+def test_a_model_trained_on_inference_windows_reads_the_context_it_was_trained_with(
+    tiny_ptc: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "model"
+    arguments = ["--ptc", str(tiny_ptc), "-o", str(output), "--epochs", "1", "--max-length", "64"]
+    arguments += ["--batch-size", "64", "--context", "4", "--train-on-inference-windows"]
+    result = CliRunner().invoke(train_command, [*arguments, "--version", "0.1.0-test"])
+    assert result.exit_code == 0, result.output
+    assert ModelConfig.load(output).context_tokens == 4
+    assert TrainConfig.load(output).aligned_windows
+    assert "training read the same windows" in (output / "MODEL_CARD.md").read_text()
+
+
+def test_examples_can_be_cut_as_inference_cuts_them(tiny_ptc: Path) -> None:
+    from unspin.inference.windows import TextEncoder, plan_aligned_windows
+
+    encoder = TextEncoder.from_file(default_encoder_path() / "tokenizer.json")
+    pairs = load_ptc(tiny_ptc)
+    techniques = default_techniques()
+
+    def windows_of(text: str, tokens: TokenizedText) -> list[Window]:
+        return plan_aligned_windows(text, tokens, 12, 2)
+
+    examples = build_examples(pairs, encoder, techniques, 12, 9, windows_of=windows_of)
+    planned = [w for d, _ in pairs for w in windows_of(d.text, encoder.encode(d.text))]
+    assert len(examples) == len(planned) > len(pairs)
+    assert [len(e.input_ids) for e in examples] == [w.end - w.start + 2 for w in planned]
+    strided = build_examples(pairs, encoder, techniques, 12, 9)
+    assert [len(e.input_ids) for e in strided] != [len(e.input_ids) for e in examples]

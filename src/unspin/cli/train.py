@@ -95,6 +95,21 @@ model_output_option = click.option(
     show_default=True,
     help="Tokens per window.",
 )
+@click.option(
+    "--context",
+    "context_tokens",
+    type=int,
+    default=TrainConfig.context_tokens,
+    show_default=True,
+    help="Tokens of context the model reads on each side of a window core.",
+)
+@click.option(
+    "--train-on-inference-windows",
+    "aligned_windows",
+    is_flag=True,
+    help="Train on the windows inference reads (content-defined, with --context tokens of "
+    "context) instead of windows at a fixed stride.",
+)
 @click.option("--limit-articles", type=int, default=None, help="Use only the first N articles.")
 @click.option("--seed", type=int, default=TrainConfig.seed, show_default=True)
 @click.option(
@@ -167,6 +182,8 @@ def train_command(
     batch_size: int,
     max_steps: int | None,
     max_length: int,
+    context_tokens: int,
+    aligned_windows: bool,
     limit_articles: int | None,
     seed: int,
     encoder: str | None,
@@ -203,6 +220,8 @@ def train_command(
         batch_size=batch_size,
         max_steps=max_steps,
         max_length=max_length,
+        context_tokens=context_tokens,
+        aligned_windows=aligned_windows,
         limit_articles=limit_articles,
         seed=seed,
         name=model_name,

@@ -32,7 +32,7 @@ from unspin.inference.model_folder import Decoding, ModelConfig, SpanHead, resol
 from unspin.inference.span_classifier import SpanClassifier, check_spans, occurrence_ranks
 from unspin.inference.technique_text import TextExpert
 from unspin.inference.token_outputs import Runner, TokenOutputs, onnx_session, run_windows
-from unspin.inference.windows import TextEncoder, plan_aligned_windows
+from unspin.inference.windows import TextEncoder
 from unspin.language import detect_language
 from unspin.schema import Analysis, Document, ModelInfo, SchemaError, Span, check_unicode
 
@@ -53,8 +53,6 @@ DEFAULT_THRESHOLD = OPERATING_POINT
 MAX_TEXT_CHARS = 1_000_000
 TEXTS_PER_PASS = 8
 """Texts whose token outputs are held in memory at once by ``analyze_batch``."""
-CONTEXT_TOKENS = 16
-"""Tokens of context read on each side of a window's own paragraphs."""
 
 
 class TextTooLongError(UnspinError, ValueError):
@@ -197,8 +195,7 @@ class Analyzer:
             check_unicode(text, "text")
         tokenized = self.encoder.encode_batch(list(texts))
         plans = [
-            plan_aligned_windows(text, tokens, self.config.window_tokens, CONTEXT_TOKENS)
-            for text, tokens in zip(texts, tokenized, strict=True)
+            self.config.windows(text, tokens) for text, tokens in zip(texts, tokenized, strict=True)
         ]
         return run_windows(
             self.encoder,

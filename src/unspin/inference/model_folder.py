@@ -21,6 +21,13 @@ import numpy as np
 
 from unspin.errors import UnspinError
 from unspin.inference.span_features import N_SURFACE_FEATURES
+from unspin.inference.windows import (
+    CONTEXT_TOKENS,
+    LANDMARK_EVERY,
+    TokenizedText,
+    Window,
+    plan_aligned_windows,
+)
 from unspin.schema import ModelInfo
 
 MODEL_FORMAT = "unspin.model/1"
@@ -109,6 +116,10 @@ class ModelConfig:
     """ISO 639 codes of the languages the model reads (a config without them: English)."""
     evaluated_languages: list[str] | None = None
     """The languages among ``languages`` whose scores were measured (None: all of them)."""
+    context_tokens: int = CONTEXT_TOKENS
+    """Tokens of context read on each side of a window core (``windows``)."""
+    landmark_every: int = LANDMARK_EVERY
+    """One sentence or paragraph in this many, chosen by its text, starts a window core."""
     saturation_free: bool = False
     """The int8 weights are bounded so that no x86 int8 kernel saturates
     (``training.exact_int8``): the same outputs on every x86 CPU, with the fast kernel."""
@@ -119,6 +130,12 @@ class ModelConfig:
     def window_tokens(self) -> int:
         """Content tokens per window (``max_length`` minus [CLS] and [SEP])."""
         return self.max_length - 2
+
+    def windows(self, text: str, tokens: TokenizedText) -> list[Window]:
+        """The model windows of ``text`` (tokenised as ``tokens``), cut as this model reads."""
+        return plan_aligned_windows(
+            text, tokens, self.window_tokens, self.context_tokens, self.landmark_every
+        )
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
@@ -170,6 +187,12 @@ class ModelConfig:
             del settings["text_expert_file"]
         if not self.decoding.channel_thresholds:
             del settings["decoding"]["channel_thresholds"]
+        for name, default in (
+            ("context_tokens", CONTEXT_TOKENS),
+            ("landmark_every", LANDMARK_EVERY),
+        ):
+            if settings[name] == default:
+                del settings[name]
         digest.update(json.dumps(settings, sort_keys=True).encode("utf-8"))
         files = (self.onnx_file, self.tokenizer_file, self.span_head_file, self.text_expert_file)
         for file in filter(None, files):

@@ -112,15 +112,21 @@ def plan_windows(n_tokens: int, size: int, stride: int) -> list[Window]:
 _CLOSERS = "\"'”’)]"
 LANDMARK_EVERY = 6
 """One sentence or paragraph in this many, chosen by its text, starts a window core."""
+CONTEXT_TOKENS = 16
+"""Tokens of context read on each side of a window core (a model's config may say otherwise)."""
 
 
 def plan_aligned_windows(
-    text: str, tokens: TokenizedText, size: int, margin: int = 0
+    text: str,
+    tokens: TokenizedText,
+    size: int,
+    margin: int = 0,
+    landmark_every: int = LANDMARK_EVERY,
 ) -> list[Window]:
     """Windows whose cores tile the text without overlap, cut where the text's content says.
 
     A core never runs past a *landmark*: a sentence or paragraph whose text hashes to a multiple
-    of ``LANDMARK_EVERY`` (content-defined chunking, as in rsync). Between landmarks, cores hold
+    of ``landmark_every`` (content-defined chunking, as in rsync). Between landmarks, cores hold
     whole paragraphs, as many as fit in ``size - 2 * margin`` tokens; a paragraph too long for
     that is cut after a sentence, and only a sentence too long as well is cut mid-way.
     ``margin`` tokens of context on each side (where the text has them) are read with it. So
@@ -134,7 +140,7 @@ def plan_aligned_windows(
     if n <= size:
         return [Window(0, n)] if n else []
     paragraph, sentence = token_boundaries(text, tokens)
-    landmark = _landmarks(text, tokens, paragraph | sentence)
+    landmark = _landmarks(text, tokens, paragraph | sentence, landmark_every)
     room = size - 2 * margin
     windows = []
     start = 0
@@ -176,15 +182,15 @@ def token_boundaries(text: str, tokens: TokenizedText) -> tuple[np.ndarray, np.n
     return paragraph, sentence
 
 
-def _landmarks(text: str, tokens: TokenizedText, starts: np.ndarray) -> np.ndarray:
+def _landmarks(text: str, tokens: TokenizedText, starts: np.ndarray, every: int) -> np.ndarray:
     """For each token, whether a unit (sentence or paragraph) starts there whose text hashes
-    to a multiple of ``LANDMARK_EVERY``; CRC-32 is the same on every machine and run."""
+    to a multiple of ``every``; CRC-32 is the same on every machine and run."""
     marks = np.zeros(len(starts), bool)
     firsts = np.flatnonzero(starts)
     ends = [int(tokens.offsets[i, 0]) for i in firsts[1:]] + [len(text)] * bool(firsts.size)
     for first, end in zip(firsts, ends, strict=True):
         unit = text[int(tokens.offsets[first, 0]) : end].strip()
-        marks[first] = zlib.crc32(unit.encode("utf-8", "surrogatepass")) % LANDMARK_EVERY == 0
+        marks[first] = zlib.crc32(unit.encode("utf-8", "surrogatepass")) % every == 0
     return marks
 
 

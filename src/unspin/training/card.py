@@ -12,7 +12,6 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from unspin.inference.analyzer import CONTEXT_TOKENS
 from unspin.inference.model_folder import CARD_FILE, ModelConfig, ModelError
 from unspin.taxonomy import display_name
 from unspin.training.config import TrainConfig
@@ -58,8 +57,12 @@ def render_model_card(facts: CardFacts) -> str:
         encoder=encoder.description,
         decoding=_decoding(model),
         max_length=model.max_length,
-        context=CONTEXT_TOKENS,
-        train_stride=config.train_stride,
+        context=model.context_tokens,
+        train_windows=(
+            "training read the same windows"
+            if config.aligned_windows
+            else f"training reads windows every {config.train_stride} tokens"
+        ),
         onnx_file=model.onnx_file,
         weights=_weights(config, model),
         articles=data.articles,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from unspin.inference.model_folder import default_stride
+from unspin.inference.windows import CONTEXT_TOKENS
 
 Log = Callable[[str], None]
 """Where a run reports progress (``print`` by default; the CLI writes to stderr)."""
@@ -37,6 +38,11 @@ class TrainConfig:
     train_stride: int | None = None
     """Tokens between training windows; default three quarters of a window."""
     inference_stride: int | None = None
+    context_tokens: int = CONTEXT_TOKENS
+    """Tokens of context the model reads on each side of a window core (``ModelConfig``)."""
+    aligned_windows: bool = False
+    """Train on the windows inference reads (content-defined cores with ``context_tokens`` of
+    context) instead of windows every ``train_stride`` tokens."""
     epochs: int = 9
     max_steps: int | None = None
     batch_size: int = 16

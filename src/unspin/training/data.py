@@ -13,13 +13,17 @@ import numpy as np
 from unspin.errors import UnspinError
 from unspin.formats.ptc import read_corpus
 from unspin.inference.span_features import N_SURFACE_FEATURES, surface_features
-from unspin.inference.windows import TextEncoder, Window, plan_windows
+from unspin.inference.windows import TextEncoder, TokenizedText, Window, plan_windows
 from unspin.schema import Document, Span
 from unspin.taxonomy import technique_names
 
 
 class DataError(UnspinError, ValueError):
     """Training data that cannot be used as given (no documents, an id twice, ...)."""
+
+
+WindowPlan = Callable[[str, TokenizedText], list[Window]]
+"""Cuts a text (tokenised) into model windows."""
 
 
 @dataclass
@@ -145,11 +149,13 @@ def build_examples(
     stride: int,
     soft_targets: Sequence[np.ndarray] | None = None,
     soft_weight: float = 0.0,
+    windows_of: WindowPlan | None = None,
 ) -> list[Example]:
     """Cut each document into windows and label every token with the techniques covering it.
 
     With ``soft_targets`` (a teacher's probabilities per token and channel, one array per
     document), a token's target is ``soft_weight`` of the teacher's and the rest the gold label.
+    ``windows_of`` cuts a text (default: windows of ``window_tokens`` every ``stride`` tokens).
     """
     index = {t: i for i, t in enumerate(techniques)}
     examples = []
@@ -171,7 +177,12 @@ def build_examples(
             soft = soft_targets[number]
             targets = ((1.0 - soft_weight) * targets + soft_weight * soft).astype(np.float32)
         token_ranges = {key: np.flatnonzero((starts < key[1]) & (ends > key[0])) for key in grouped}
-        for window in plan_windows(len(tokens), window_tokens, stride):
+        plan = (
+            windows_of(document.text, tokens)
+            if windows_of
+            else plan_windows(len(tokens), window_tokens, stride)
+        )
+        for window in plan:
             spans_in = _spans_in_window(document.text, window, grouped, token_ranges, index)
             body = framed(targets[window.start : window.end])
             examples.append(Example(encoder.window_ids(tokens, window), body, *spans_in))

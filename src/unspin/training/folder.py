@@ -42,6 +42,7 @@ def start_model_folder(
         techniques=techniques,
         max_length=config.max_length,
         stride=config.inference_stride or default_stride(config.max_length),
+        context_tokens=config.context_tokens,
         base_encoder=str(encoder_path.name if config.encoder else "all-MiniLM-L6-v2"),
     ).save(output)
 

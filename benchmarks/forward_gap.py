@@ -65,11 +65,7 @@ def worker(row: str, articles: Path, limit: int) -> dict[str, float]:
     tokenized = encoder.encode_batch(texts)
     n_tokens = sum(len(t) for t in tokenized)
     if row == "raw":
-        rows = []
-        for tokens in tokenized:
-            for start in range(0, len(tokens), WINDOW - 2):
-                body = tokens.ids[start : start + WINDOW - 2]
-                rows.append(np.concatenate(([encoder.cls_id], body, [encoder.sep_id]))[None, :])
+        rows = [ids[None, :] for t in tokenized for ids in encoder.tiled_ids(t, WINDOW - 2)]
     else:
         rows = [
             encoder.window_ids(tokens, window)[None, :]

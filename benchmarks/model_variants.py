@@ -114,12 +114,10 @@ def outputs(args: argparse.Namespace) -> None:
                 folder / analyzer.config.onnx_file, analyzer.config.saturation_free
             )
             for name, text in texts.items():
-                ids = analyzer.encoder.encode(text).ids
-                size = analyzer.config.window_tokens
+                tokens = analyzer.encoder.encode(text)
                 windows = []
-                for start in range(0, len(ids), size):
-                    body = [analyzer.encoder.cls_id, *ids[start : start + size]]
-                    row = np.array([[*body, analyzer.encoder.sep_id]])
+                for ids in analyzer.encoder.tiled_ids(tokens, analyzer.config.window_tokens):
+                    row = ids[None, :]
                     feeds = {"input_ids": row, "attention_mask": np.ones_like(row)}
                     windows.append([output[0] for output in session.run(None, feeds)])
                 arrays[f"{label}|{name}|logits"] = np.concatenate([w[0] for w in windows])

@@ -54,11 +54,8 @@ def raw_worker(onnx_path: str, articles: str, limit: int, repeats: int, threads:
     from unspin.inference.windows import TextEncoder
 
     encoder = TextEncoder.from_file(DEFAULT_MODEL_DIR / TOKENIZER_FILE)
-    rows = []
-    for tokens in encoder.encode_batch(texts_of(Path(articles), limit)):
-        for start in range(0, len(tokens), WINDOW - 2):
-            body = tokens.ids[start : start + WINDOW - 2]
-            rows.append(np.concatenate(([encoder.cls_id], body, [encoder.sep_id]))[None, :])
+    tokenized = encoder.encode_batch(texts_of(Path(articles), limit))
+    rows = [ids[None, :] for t in tokenized for ids in encoder.tiled_ids(t, WINDOW - 2)]
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     session = ort.InferenceSession(onnx_path, options, providers=["CPUExecutionProvider"])

@@ -77,6 +77,10 @@ class TextEncoder:
         body = tokens.ids[window.start : window.end]
         return np.concatenate(([self.cls_id], body, [self.sep_id])).astype(np.int64)
 
+    def tiled_ids(self, tokens: TokenizedText, size: int) -> list[np.ndarray]:
+        """Model input ids of ``tokens`` cut into windows of ``size`` that do not overlap."""
+        return [self.window_ids(tokens, w) for w in plan_windows(len(tokens), size, size)]
+
 
 def _tokenized(text: str, encoding: Encoding) -> TokenizedText:
     """``encoding`` as arrays, without the tokens that cover only the whitespace ending ``text``.

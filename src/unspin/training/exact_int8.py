@@ -109,14 +109,9 @@ def calibration_windows(
 ) -> list[np.ndarray]:
     """Up to ``count`` model windows of ``size`` content tokens, drawn (seeded) from ``texts``
     cut into windows that do not overlap."""
-    rows = []
-    for text in texts:
-        ids = encoder.encode(text).ids
-        for start in range(0, len(ids), size):
-            body = ids[start : start + size]
-            rows.append(np.concatenate(([encoder.cls_id], body, [encoder.sep_id])))
+    rows = [row for text in texts for row in encoder.tiled_ids(encoder.encode(text), size)]
     chosen = np.random.default_rng(0).permutation(len(rows))[:count]
-    return [rows[i].astype(np.int64)[None, :] for i in sorted(chosen)]
+    return [rows[i][None, :] for i in sorted(chosen)]
 
 
 def input_grams(

@@ -12,7 +12,7 @@ import numpy as np
 
 from unspin.inference.analyzer import Analyzer
 from unspin.inference.model_folder import ModelConfig, ModelError, channels_for
-from unspin.inference.windows import TextEncoder, TokenizedText, Window, plan_aligned_windows
+from unspin.inference.windows import TextEncoder
 from unspin.schema import Document, Span
 from unspin.training.config import Log, TrainConfig
 from unspin.training.data import (
@@ -73,7 +73,7 @@ def prepare_data(config: TrainConfig, log: Log) -> TrainingData:
         config.train_stride,
         _teacher_targets(config, channels, pairs, text_encoder, log),
         config.teacher_weight,
-        _inference_windows(config) if config.aligned_windows else None,
+        _inference_windows(config, channels, techniques) if config.aligned_windows else None,
     )
     log(f"training windows: {len(examples)}")
     return TrainingData(encoder_path, text_encoder, techniques, channels, split, memes, examples)
@@ -146,10 +146,16 @@ def _teacher_targets(
     return targets
 
 
-def _inference_windows(config: TrainConfig) -> WindowPlan:
+def _inference_windows(
+    config: TrainConfig, channels: list[str], techniques: list[str]
+) -> WindowPlan:
     """Cuts a text as the exported model will read it (``ModelConfig.windows``)."""
-
-    def windows_of(text: str, tokens: TokenizedText) -> list[Window]:
-        return plan_aligned_windows(text, tokens, config.window_tokens, config.context_tokens)
-
-    return windows_of
+    model = ModelConfig(
+        config.name,
+        config.version,
+        channels,
+        techniques,
+        max_length=config.max_length,
+        context_tokens=config.context_tokens,
+    )
+    return model.windows

@@ -10,7 +10,8 @@ by onnxruntime's transformer optimizer and quantised once per weight scheme::
 
 writes, in ``OUT``: ``model.fp32.onnx`` (the dequantised float graph), ``unfused-s8-pc.onnx``
 (it re-quantised unfused, signed weights per channel: its int8 weights should equal the
-folder's), ``fused-s8-pc.onnx`` (attention, residual LayerNorms and bias + GELU fused) and
+folder's, unless those were bounded for every CPU, ``saturation_free``, as 1.3.0's are),
+``fused-s8-pc.onnx`` (attention, residual LayerNorms and bias + GELU fused) and
 ``fused-embed-{s8,u8}-{pc,pt}.onnx`` (the embeddings fused too; signed or unsigned weights, per
 channel or per tensor). Compare them with ``benchmarks/speed.py --variant`` and
 ``benchmarks/model_variants.py``.
@@ -24,20 +25,6 @@ from pathlib import Path
 import numpy as np
 
 
-def integer_weights(path: Path) -> list[np.ndarray]:
-    """The int8 weights of every ``MatMulInteger`` in the graph at ``path``, in graph order."""
-    import onnx
-    from onnx import numpy_helper
-
-    graph = onnx.load(str(path)).graph
-    arrays = {i.name: i for i in graph.initializer}
-    return [
-        numpy_helper.to_array(arrays[node.input[1]])
-        for node in graph.node
-        if node.op_type == "MatMulInteger" and node.input[1] in arrays
-    ]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="model folder holding an int8 model.onnx")
@@ -47,6 +34,7 @@ def main() -> None:
 
     from unspin.inference.model_folder import ModelConfig
     from unspin.training.config import default_encoder_path
+    from unspin.training.exact_int8 import integer_weights
     from unspin.training.export import rebuild_fp32
     from unspin.training.fuse import Quantisation, fuse_and_quantize, quantize_encoder
 

@@ -161,17 +161,20 @@ def bound_model(source: Path, target: Path, windows: Sequence[np.ndarray]) -> in
     return changed
 
 
-def model_within_bound(path: Path) -> bool:
-    """Whether every ``MatMulInteger`` weight matrix of the ONNX file at ``path`` is within the
-    bound: what a model folder's ``saturation_free`` claims."""
+def integer_weights(path: Path) -> list[np.ndarray]:
+    """The int8 weights of every ``MatMulInteger`` in the ONNX file at ``path``, in graph order."""
     import onnx
     from onnx import numpy_helper
 
     graph = onnx.load(str(path)).graph
     initializers = {i.name: i for i in graph.initializer}
-    return all(
-        within_bound(numpy_helper.to_array(initializers[p.weight])) for p in integer_products(graph)
-    )
+    return [numpy_helper.to_array(initializers[p.weight]) for p in integer_products(graph)]
+
+
+def model_within_bound(path: Path) -> bool:
+    """Whether every ``MatMulInteger`` weight matrix of the ONNX file at ``path`` is within the
+    bound: what a model folder's ``saturation_free`` claims."""
+    return all(within_bound(weights) for weights in integer_weights(path))
 
 
 def make_saturation_free(folder: Path, texts: Iterable[str]) -> int:

@@ -20,17 +20,14 @@ import numpy as np
 
 from unspin.inference.model_folder import (
     FP32_ONNX_FILE,
-    ONNX_FILE,
     ModelConfig,
     ModelError,
     SpanHead,
 )
 from unspin.training.config import TRAINING_CONFIG_FILE, Log, TrainConfig
 from unspin.training.evaluate import TrainingReport
-from unspin.training.exact_int8 import make_saturation_free
-from unspin.training.export import portable_softmax
+from unspin.training.export import portable_softmax, write_model_onnx
 from unspin.training.folder import finish_model_folder
-from unspin.training.fuse import quantize_encoder
 from unspin.training.prepare import load_split
 from unspin.training.warm_start import parameter_names
 
@@ -61,10 +58,6 @@ def average_models(
 
     _average_weights(folders, output / FP32_ONNX_FILE)
     portable_softmax(output / FP32_ONNX_FILE)
-    if quantize:
-        quantize_encoder(output / FP32_ONNX_FILE, output / ONNX_FILE)
-    else:
-        shutil.copyfile(output / FP32_ONNX_FILE, output / ONNX_FILE)
 
     heads = [SpanHead.load(folder, model) for folder, model in zip(folders, models, strict=True)]
     SpanHead(
@@ -85,9 +78,7 @@ def average_models(
     config.save(output)
     log(f"averaged {len(folders)} models into {output}")
     split = load_split(config)
-    if quantize:
-        changed = make_saturation_free(output, [document.text for document, _ in split.train])
-        log(f"int8 weights bounded for every x86 CPU ({changed} weights moved)")
+    write_model_onnx(output, quantize, log, [document.text for document, _ in split.train])
     seconds = round(time.time() - started, 1)
     report = TrainingReport(average_seconds=seconds)
     finish_model_folder(output, config, split, report, log)

@@ -29,8 +29,20 @@ def export_onnx(
     int8 weights are bounded so that they give the same outputs on every x86 CPU
     (``exact_int8``; the folder's config must exist).
     """
+    export_fp32(model, folder / FP32_ONNX_FILE)
+    return write_model_onnx(folder, quantize, log, calibration)
+
+
+def write_model_onnx(
+    folder: Path,
+    quantize: bool = True,
+    log: Callable[[str], None] = print,
+    calibration: Iterable[str] = (),
+) -> Path:
+    """Write ``folder``'s ``model.onnx`` from its ``model.fp32.onnx``: int8 weights when
+    ``quantize`` (bounded for every x86 CPU with ``calibration`` texts; see ``export_onnx``),
+    else a copy."""
     fp32 = folder / FP32_ONNX_FILE
-    export_fp32(model, fp32)
     target = folder / ONNX_FILE
     if quantize:
         quantize_encoder(fp32, target)

@@ -78,3 +78,25 @@ def test_the_card_says_when_the_weights_compute_the_same_on_every_cpu() -> None:
     facts = _facts()
     facts.model.saturation_free = True
     assert "the same outputs on every x86 CPU" in render_model_card(facts)
+
+
+def test_the_command_line_of_a_smaller_distilled_student_reproduces_it() -> None:
+    facts = _facts()
+    facts.config.layers = 4
+    facts.config.teacher = "runs/teacher"
+    facts.config.init = "runs/start"
+    facts.config.context_tokens = 8
+    facts.config.aligned_windows = True
+    card = render_model_card(facts)
+    command = next(line for line in card.splitlines() if line.startswith("`unspin train"))
+    for option in (
+        "--layers 4",
+        "--teacher TEACHER",
+        "--init INIT",
+        "--context 8",
+        "--train-on-inference-windows",
+    ):
+        assert option in command
+    assert "4 of " in card, "the card says how many of the encoder's layers were kept"
+    plain = render_model_card(_facts())
+    assert "--layers" not in plain and "--context" not in plain and "--init" not in plain

@@ -164,3 +164,30 @@ def test_examples_can_be_cut_as_inference_cuts_them(tiny_ptc: Path) -> None:
     assert [len(e.input_ids) for e in examples] == [w.end - w.start + 2 for w in planned]
     strided = build_examples(pairs, encoder, techniques, 12, 9)
     assert [len(e.input_ids) for e in strided] != [len(e.input_ids) for e in examples]
+
+
+def test_a_model_can_keep_only_the_bottom_layers_of_its_encoder(
+    tiny_ptc: Path, tmp_path: Path
+) -> None:
+    import onnx
+
+    output = tmp_path / "model"
+    arguments = ["--ptc", str(tiny_ptc), "-o", str(output), "--epochs", "1", "--max-length", "64"]
+    arguments += ["--batch-size", "64", "--layers", "2", "--version", "0.1.0-test"]
+    result = CliRunner().invoke(train_command, arguments)
+    assert result.exit_code == 0, result.output
+    config = ModelConfig.load(output)
+    graph = onnx.load(str(output / config.onnx_file)).graph
+    layers = {part for node in graph.node for part in node.name.split("/") if "layer." in part}
+    assert layers == {"layer.0", "layer.1"}
+    assert "bottom 2 layers" in config.base_encoder
+    assert "--layers 2" in (output / "MODEL_CARD.md").read_text()
+    analysis = Analyzer(output).analyze("Only cowards and traitors would vote against it.", 0.0)
+    assert analysis.spans, "threshold 0 keeps every token run"
+
+
+def test_more_layers_than_the_encoder_has_is_a_clear_error(tiny_ptc: Path, tmp_path: Path) -> None:
+    arguments = ["--ptc", str(tiny_ptc), "-o", str(tmp_path / "model"), "--layers", "7"]
+    result = CliRunner().invoke(train_command, arguments)
+    assert result.exit_code != 0
+    assert "--layers 7" in result.output and "6 layers" in result.output

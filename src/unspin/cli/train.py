@@ -110,6 +110,12 @@ model_output_option = click.option(
     help="Train on the windows inference reads (content-defined, with --context tokens of "
     "context) instead of windows at a fixed stride.",
 )
+@click.option(
+    "--layers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep only the encoder's bottom N layers: a smaller, faster model.  [default: all]",
+)
 @click.option("--limit-articles", type=int, default=None, help="Use only the first N articles.")
 @click.option("--seed", type=int, default=TrainConfig.seed, show_default=True)
 @click.option(
@@ -184,6 +190,7 @@ def train_command(
     max_length: int,
     context_tokens: int,
     aligned_windows: bool,
+    layers: int | None,
     limit_articles: int | None,
     seed: int,
     encoder: str | None,
@@ -222,6 +229,7 @@ def train_command(
         max_length=max_length,
         context_tokens=context_tokens,
         aligned_windows=aligned_windows,
+        layers=layers,
         limit_articles=limit_articles,
         seed=seed,
         name=model_name,

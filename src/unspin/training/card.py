@@ -13,6 +13,7 @@ from pathlib import Path
 from string import Template
 
 from unspin.inference.model_folder import CARD_FILE, ModelConfig, ModelError
+from unspin.inference.windows import CONTEXT_TOKENS
 from unspin.taxonomy import display_name
 from unspin.training.config import TrainConfig
 from unspin.training.data import DataFacts
@@ -156,7 +157,7 @@ def _encoder_facts(config: TrainConfig, model: ModelConfig) -> _EncoderFacts:
     )
     details = [
         str(settings.get("model_type", "transformer")),
-        f"{settings.get('num_hidden_layers', '?')} layers",
+        _layers(settings.get("num_hidden_layers", "?"), config.layers),
         f"width {settings.get('hidden_size', '?')}",
         casing,
     ]
@@ -166,6 +167,13 @@ def _encoder_facts(config: TrainConfig, model: ModelConfig) -> _EncoderFacts:
         f"{model.base_encoder} ({', '.join(details)}), taken from {source}",
         f"an {casing} encoder",
     )
+
+
+def _layers(encoder_layers: object, kept: int | None) -> str:
+    """The encoder's depth as the card gives it: all its layers, or the bottom ones kept."""
+    if kept is None:
+        return f"{encoder_layers} layers"
+    return f"{kept} of {encoder_layers} layers"
 
 
 def _front_matter(readme: Path) -> dict[str, str]:
@@ -251,6 +259,16 @@ def _train_command(config: TrainConfig, output: str = "OUT") -> str:
         parts.append(f"--propaganda-loss-share {config.propaganda_loss_share}")
     if config.max_length != 256:
         parts.append(f"--max-length {config.max_length}")
+    if config.context_tokens != CONTEXT_TOKENS:
+        parts.append(f"--context {config.context_tokens}")
+    if config.aligned_windows:
+        parts.append("--train-on-inference-windows")
+    if config.encoder:
+        parts.append("--encoder ENCODER")
+    if config.layers:
+        parts.append(f"--layers {config.layers}")
+    if config.init:
+        parts.append("--init INIT")
     if config.teacher:
         parts.append(f"--teacher TEACHER --teacher-weight {config.teacher_weight}")
     if config.average_last:
@@ -273,6 +291,7 @@ def _recipe(config: TrainConfig, report: TrainingReport) -> str:
             else ""
         )
         + _teacher(config)
+        + _init(config)
     )
     tuning = (
         "Decoding tuned on dev (SI F1 for the span settings, TC micro-F1 for the span "
@@ -317,15 +336,27 @@ def _reexport(config: TrainConfig) -> str:
     )
 
 
+def _init(config: TrainConfig) -> str:
+    """The model folder the run started from, as the card names it."""
+    if not config.init:
+        return ""
+    return f"; started from the weights of {_named_folder(config.init)} (INIT)"
+
+
+def _named_folder(folder: str) -> str:
+    """A model folder by its model's name and version, or by its folder name."""
+    try:
+        model = ModelConfig.load(Path(folder))
+    except (OSError, ModelError):
+        return Path(folder).name
+    return f"{model.name} {model.version} ({model.base_encoder})"
+
+
 def _teacher(config: TrainConfig) -> str:
     """The distillation teacher, as the card names it."""
     if not config.teacher:
         return ""
-    try:
-        teacher = ModelConfig.load(Path(config.teacher))
-        named = f"{teacher.name} {teacher.version} ({teacher.base_encoder})"
-    except (ModelError, OSError):
-        named = Path(config.teacher).name
+    named = _named_folder(config.teacher)
     return f"; distilled from {named}, {config.teacher_weight:.0%} of each token target from it"
 
 

@@ -72,6 +72,8 @@ class TrainConfig:
     init: str | None = None
     """A model folder whose weights the run starts from (fine-tuning) instead of the bare
     encoder's."""
+    layers: int | None = None
+    """Keep only the encoder's bottom N layers: a smaller, faster model (None: all of them)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

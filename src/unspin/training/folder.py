@@ -43,8 +43,15 @@ def start_model_folder(
         max_length=config.max_length,
         stride=config.inference_stride or default_stride(config.max_length),
         context_tokens=config.context_tokens,
-        base_encoder=str(encoder_path.name if config.encoder else "all-MiniLM-L6-v2"),
+        base_encoder=base_encoder_name(config, encoder_path),
     ).save(output)
+
+
+def base_encoder_name(config: TrainConfig, encoder_path: Path) -> str:
+    """The encoder a model folder names as its base: the folder's name (all-MiniLM-L6-v2 by
+    default), and the layers kept when the run kept only the bottom ones."""
+    name = encoder_path.name if config.encoder else "all-MiniLM-L6-v2"
+    return f"{name}, bottom {config.layers} layers" if config.layers else name
 
 
 def write_span_head(model: SpanTagger, folder: Path) -> None:

@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from unspin.inference.model_folder import span_head_inputs
+from unspin.training.data import DataError
 
 
 class SpanTagger(nn.Module):
@@ -27,10 +28,21 @@ class SpanTagger(nn.Module):
         self.span_head = nn.Linear(span_head_inputs(hidden_size), n_techniques)
 
     @classmethod
-    def from_pretrained(cls, path: Path, n_channels: int, n_techniques: int) -> SpanTagger:
-        from transformers import AutoModel
+    def from_pretrained(
+        cls, path: Path, n_channels: int, n_techniques: int, layers: int | None = None
+    ) -> SpanTagger:
+        """A tagger on the encoder folder ``path``; ``layers``: keep only its bottom N layers."""
+        from transformers import AutoConfig, AutoModel
 
-        encoder = AutoModel.from_pretrained(str(path))
+        settings = AutoConfig.from_pretrained(str(path))
+        if layers is not None:
+            if not 1 <= layers <= settings.num_hidden_layers:
+                raise DataError(
+                    f"--layers {layers}: the encoder in {path} has "
+                    f"{settings.num_hidden_layers} layers"
+                )
+            settings.num_hidden_layers = layers
+        encoder = AutoModel.from_pretrained(str(path), config=settings)
         return cls(encoder, int(encoder.config.hidden_size), n_channels, n_techniques)
 
     def forward(

@@ -34,7 +34,9 @@ def train(config: TrainConfig, log: Log = print, resume: bool = False) -> Path:
     output = Path(config.output)
     output.mkdir(parents=True, exist_ok=True)
     data = prepare_data(config, log)
-    model = SpanTagger.from_pretrained(data.encoder_path, len(data.channels), len(data.techniques))
+    model = SpanTagger.from_pretrained(
+        data.encoder_path, len(data.channels), len(data.techniques), config.layers
+    )
     if config.init:
         read = load_folder_weights(model, Path(config.init), data.channels)
         log(f"starting from the weights of {read}")

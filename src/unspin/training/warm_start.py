@@ -10,6 +10,7 @@ of linear layers, which are named after the graph node that multiplies by them; 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,10 @@ _UNUSED = ("encoder.pooler.", "encoder.embeddings.position_ids")
 
 def load_folder_weights(model: SpanTagger, folder: Path, channels: list[str]) -> Path:
     """Set ``model``'s weights to those of the model folder ``folder``; return the ONNX file
-    read. Raises DataError when the folder's channels or network do not fit ``model``."""
+    read. Raises DataError when the folder's channels or network do not fit ``model``.
+
+    A shallower ``model`` (an encoder with fewer layers) takes the folder's bottom layers: a
+    small student can start from a trained model that way."""
     config = ModelConfig.load(folder)
     if config.channels != channels:
         raise DataError(f"--init {folder}: its channels {config.channels} are not {channels}")
@@ -40,6 +44,7 @@ def load_folder_weights(model: SpanTagger, folder: Path, channels: list[str]) ->
     state["span_head.weight"] = head.weight.T
     state["span_head.bias"] = head.bias
     expected = model.state_dict()
+    state = _without_deeper_layers(state, _layer_count(expected))
     missing = [k for k in expected if k not in state and not k.startswith(_UNUSED)]
     unexpected = [k for k in state if k not in expected]
     wrong = [k for k in state if k in expected and tuple(expected[k].shape) != state[k].shape]
@@ -51,6 +56,24 @@ def load_folder_weights(model: SpanTagger, folder: Path, channels: list[str]) ->
     tensors = {k: torch.from_numpy(np.ascontiguousarray(v, np.float32)) for k, v in state.items()}
     model.load_state_dict(tensors, strict=False)
     return onnx_path
+
+
+_LAYER = re.compile(r"\.layer\.(\d+)\.")
+
+
+def _layer_count(parameters: Any) -> int:
+    """Encoder layers in a state dict (0 when no parameter names a layer)."""
+    found = [_LAYER.search(name) for name in parameters]
+    return 1 + max((int(m.group(1)) for m in found if m), default=-1)
+
+
+def _without_deeper_layers(state: dict[str, np.ndarray], layers: int) -> dict[str, np.ndarray]:
+    """``state`` without the parameters of encoder layers ``layers`` and above."""
+    return {
+        name: value
+        for name, value in state.items()
+        if not ((m := _LAYER.search(name)) and int(m.group(1)) >= layers)
+    }
 
 
 def carry_decoding(init: Path, output: Path) -> None:

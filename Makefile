@@ -6,17 +6,17 @@ STAMP := $(VENV)/.unspin-installed
 DEV_STAMP := $(VENV)/.unspin-dev-installed
 DATA ?= ../shared/data
 
-.PHONY: install install-dev run test lint typecheck pytest core-install model benchmark clean
+.PHONY: install install-dev run test lint typecheck pytest core-install model model-lite benchmark clean
 
 # Runtime: onnxruntime + tokenizers inference, CLI, web app, corpus store. No torch.
 install: $(STAMP)
 
-$(STAMP): pyproject.toml models/unspin-e5-multilingual/pyproject.toml
+$(STAMP): pyproject.toml models/unspin-e5-multilingual/pyproject.toml models/unspin-minilm-l4-ptc/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[all]"
 	# Models beyond the default are packages of their own, found by name (not in the core package).
-	$(BIN)/python -m pip install -q -e models/unspin-e5-multilingual
+	$(BIN)/python -m pip install -q -e models/unspin-e5-multilingual -e models/unspin-minilm-l4-ptc
 	touch $(STAMP)
 
 # Development: adds training (torch, transformers), Ray (for the batch tests), spaCy and the test tools.
@@ -54,6 +54,13 @@ test: lint typecheck pytest core-install
 # Reproduce the shipped model from the shared data (about an hour on 2 CPU cores).
 model: install-dev
 	$(BIN)/unspin train --ptc $(DATA)/ptc/train --semeval2021 $(DATA)/semeval2021t6 -o runs/default
+
+# The lite model (models/unspin-minilm-l4-ptc): the bottom 4 layers of a model `make model` trains,
+# fine-tuned again with that model as teacher (about 45 minutes more on 2 CPU cores).
+model-lite: install-dev
+	test -f runs/default/training_config.json || $(MAKE) model
+	$(BIN)/unspin train --ptc $(DATA)/ptc/train --semeval2021 $(DATA)/semeval2021t6 -o runs/lite \
+		--layers 4 --init runs/default --teacher runs/default --name unspin-minilm-l4-ptc --version 0.1.0
 
 benchmark: install-dev
 	$(BIN)/python benchmarks/throughput.py --articles $(DATA)/ptc/train/train-articles

@@ -29,7 +29,9 @@ _output = click.option(
     required=True,
     help="Submission file to write.",
 )
-_model = click.option("--model", default=None, metavar="PATH", help="Model folder.")
+_model = click.option(
+    "--model", default=None, metavar="MODEL", help="Model folder or installed model name."
+)
 _threshold = click.option(
     "-t", "--threshold", type=click.FloatRange(0.0, 1.0), default=None, help="Span threshold."
 )

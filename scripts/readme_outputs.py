@@ -171,9 +171,10 @@ def _with_command(command: str) -> str:
 
 
 def _score_row(label: str, config: dict[str, Any], split: str) -> str:
+    """A table row of SI, TC and FLC F1 (TC "–" where the split has none, as the memes)."""
     overall = config["metrics"][split]["overall"]
-    values = (overall["si_f1"], overall["tc_micro_f1"], overall["flc_f1"])
-    return f"| {label} | " + " | ".join(f"{value:.3f}" for value in values) + " |"
+    values = (overall["si_f1"], overall.get("tc_micro_f1"), overall["flc_f1"])
+    return f"| {label} | " + " | ".join("–" if v is None else f"{v:.3f}" for v in values) + " |"
 
 
 def scores() -> str:
@@ -200,19 +201,14 @@ def lite_scores() -> str:
     """The lite model's scores beside the default's (PTC splits and SemEval-2021 dev memes),
     both from their config.json."""
     models = [json.loads(path.read_text(encoding="utf-8")) for path in (MODEL_CONFIG, LITE_CONFIG)]
+    splits = {split: split for split in SPLITS} | {MEMES: "SemEval-2021 dev memes"}
     rows = [
-        _score_row(f"{config['name']} {config['version']}, {split}", config, split)
-        for split in SPLITS
-        for config in models
-    ]
-    memes = [
-        f"| {config['name']} {config['version']}, SemEval-2021 dev memes | "
-        f"{config['metrics'][MEMES]['overall']['si_f1']:.3f} | – | "
-        f"{config['metrics'][MEMES]['overall']['flc_f1']:.3f} |"
+        _score_row(f"{config['name']} {config['version']}, {label}", config, split)
+        for split, label in splits.items()
         for config in models
     ]
     header = ["", "| model, split | SI F1 | TC micro-F1 | FLC F1 |", "|---|---|---|---|"]
-    return "\n".join([*header, *rows, *memes, "", ""])
+    return "\n".join([*header, *rows, "", ""])
 
 
 def score_blocks(readme: str) -> list[Block]:

@@ -44,7 +44,8 @@ def load_folder_weights(model: SpanTagger, folder: Path, channels: list[str]) ->
     state["span_head.weight"] = head.weight.T
     state["span_head.bias"] = head.bias
     expected = model.state_dict()
-    state = _without_deeper_layers(state, _layer_count(expected))
+    encoder_settings: Any = model.encoder.config
+    state = _without_deeper_layers(state, int(encoder_settings.num_hidden_layers))
     missing = [k for k in expected if k not in state and not k.startswith(_UNUSED)]
     unexpected = [k for k in state if k not in expected]
     wrong = [k for k in state if k in expected and tuple(expected[k].shape) != state[k].shape]
@@ -59,12 +60,6 @@ def load_folder_weights(model: SpanTagger, folder: Path, channels: list[str]) ->
 
 
 _LAYER = re.compile(r"\.layer\.(\d+)\.")
-
-
-def _layer_count(parameters: Any) -> int:
-    """Encoder layers in a state dict (0 when no parameter names a layer)."""
-    found = [_LAYER.search(name) for name in parameters]
-    return 1 + max((int(m.group(1)) for m in found if m), default=-1)
 
 
 def _without_deeper_layers(state: dict[str, np.ndarray], layers: int) -> dict[str, np.ndarray]:

@@ -17,7 +17,9 @@ then each rate as a share of the 1.2.0 raw rate, and the CPU's instruction-set f
 re-quantised one, made by ``scripts/fuse_model.py``), a raw row and an end-to-end row (the
 model folder with its ``model.onnx`` replaced). ``--rounds N`` measures every row N times,
 the rows in turn (A B C A B C ...), so that load drifting during the sitting hits each alike;
-the best round counts.
+the best round counts, and each row's share of the 1.2.0 raw rate is also given round by round
+(its time against the 1.2.0 raw time of the same round), as the median of the rounds: on a
+shared machine one lucky round of a single row skews a ratio of best rounds.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -186,6 +189,7 @@ def main() -> None:
     print(f"{load_before:.1f} before, {load_after:.1f} after")
     columns = ["run", "tokens/s (best round)", "every round", "share of 1.2.0 raw"]
     columns += ["tokens per CPU-second (best round)", "share of 1.2.0 raw"]
+    columns += ["share of 1.2.0 raw, median of rounds (wall / CPU)"]
     print("| " + " | ".join(columns) + " |\n" + "|---" * len(columns) + "|")
     first = times["raw forward, 1.2.0 model.onnx"]
     first_rate = tokens / min(t for t, _ in first)
@@ -194,9 +198,11 @@ def main() -> None:
         rate = tokens / min(t for t, _ in measured)
         cpu_rate = tokens / min(c for _, c in measured)
         each = " ".join(f"{tokens / t:,.0f}" for t, _ in measured)
+        wall_share = statistics.median(f[0] / m[0] for f, m in zip(first, measured, strict=True))
+        cpu_share = statistics.median(f[1] / m[1] for f, m in zip(first, measured, strict=True))
         print(
             f"| {label} | {rate:,.0f} | {each} | {rate / first_rate:.2f} | {cpu_rate:,.0f} "
-            f"| {cpu_rate / first_cpu:.2f} |"
+            f"| {cpu_rate / first_cpu:.2f} | {wall_share:.2f} / {cpu_share:.2f} |"
         )
 
 

@@ -48,17 +48,17 @@ def windows(config: TrainConfig, model: str | None, settings: list[str]) -> None
 
 
 def memes(config: TrainConfig, folders: list[str]) -> None:
+    if not config.semeval2021:
+        raise SystemExit("the training config names no SemEval-2021 folder")
+    analyzers = [Analyzer(folder) for folder in folders]
+    techniques = analyzers[0].config.techniques
+    pairs = load_semeval2021(Path(config.semeval2021), techniques, MEME_DEV_FILES)
+    gold = {document.id: spans for document, spans in pairs}
     predictions: list[dict[str, list[Span]]] = []
-    gold: dict[str, list[Span]] = {}
-    for folder in folders:
-        analyzer = Analyzer(folder)
-        pairs = load_semeval2021(
-            Path(config.semeval2021 or ""), analyzer.config.techniques, MEME_DEV_FILES
-        )
+    for analyzer in analyzers:
         outputs = analyzer.iter_token_outputs([d.text for d, _ in pairs])
         decoded = zip(pairs, outputs, strict=True)
         predictions.append({d.id: analyzer.decode(d.text, out) for (d, _), out in decoded})
-        gold = {d.id: spans for d, spans in pairs}
     ids = sorted(gold)
     rng = np.random.default_rng(0)
     differences: dict[str, list[float]] = {"SI": [], "FLC": []}

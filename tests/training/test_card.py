@@ -83,6 +83,7 @@ def test_the_card_says_when_the_weights_compute_the_same_on_every_cpu() -> None:
 def test_the_command_line_of_a_smaller_distilled_student_reproduces_it() -> None:
     facts = _facts()
     facts.config.layers = 4
+    facts.config.ffn_width = 768
     facts.config.teacher = "runs/teacher"
     facts.config.init = "runs/start"
     facts.config.context_tokens = 8
@@ -91,6 +92,7 @@ def test_the_command_line_of_a_smaller_distilled_student_reproduces_it() -> None
     command = next(line for line in card.splitlines() if line.startswith("`unspin train"))
     for option in (
         "--layers 4",
+        "--ffn-width 768",
         "--teacher TEACHER",
         "--init INIT",
         "--context 8",
@@ -98,5 +100,7 @@ def test_the_command_line_of_a_smaller_distilled_student_reproduces_it() -> None
     ):
         assert option in command
     assert "4 of " in card, "the card says how many of the encoder's layers were kept"
+    assert "feed-forward 768 of " in card, "and how many feed-forward units"
     plain = render_model_card(_facts())
-    assert "--layers" not in plain and "--context" not in plain and "--init" not in plain
+    for option in ("--layers", "--ffn-width", "--context", "--init"):
+        assert option not in plain

@@ -120,6 +120,43 @@ def test_a_shallower_student_starts_from_the_bottom_layers() -> None:
         torch.testing.assert_close(value, deep_state[name], rtol=0, atol=0, msg=name)
 
 
+def test_narrowing_drops_the_feed_forward_units_that_weigh_least() -> None:
+    model = fresh_tagger()
+    full = model.ffn_width
+    idle = torch.arange(0, full, 3)
+    for layer in model.encoder.encoder.layer:
+        with torch.no_grad():
+            layer.output.dense.weight[:, idle] = 0.0
+    before = torch_logits(model, IDS)
+    model.narrow_ffn(full - len(idle))
+    assert model.ffn_width == full - len(idle)
+    assert model.encoder.encoder.layer[0].intermediate.dense.out_features == full - len(idle)
+    np.testing.assert_allclose(torch_logits(model, IDS), before, atol=1e-5)
+    model.narrow_ffn(100)
+    assert not np.allclose(torch_logits(model, IDS), before, atol=1e-3)
+    with pytest.raises(DataError, match="--ffn-width 200"):
+        model.narrow_ffn(200)
+
+
+def test_a_narrower_folder_narrows_the_model_it_is_read_into(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    from unspin.training.export import export_fp32
+
+    narrow = fresh_tagger()
+    load_folder_weights(narrow, tiny_model, channels_for(default_techniques()))
+    narrow.narrow_ffn(256)
+    folder = tmp_path / "narrow"
+    shutil.copytree(tiny_model, folder)
+    export_fp32(narrow, folder / FP32_FILE)
+    model = fresh_tagger()
+    load_folder_weights(model, folder, channels_for(default_techniques()))
+    assert model.ffn_width == 256
+    np.testing.assert_allclose(
+        torch_logits(model, IDS), onnx_logits(folder / FP32_FILE, IDS), atol=1e-4
+    )
+
+
 def test_a_folder_with_other_channels_is_refused(tiny_model: Path) -> None:
     with pytest.raises(DataError, match="channels"):
         load_folder_weights(fresh_tagger(), tiny_model, ["propaganda", "Loaded_Language"])

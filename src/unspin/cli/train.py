@@ -116,6 +116,13 @@ model_output_option = click.option(
     default=None,
     help="Keep only the encoder's bottom N layers: a smaller, faster model.  [default: all]",
 )
+@click.option(
+    "--ffn-width",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep N units in each layer's feed-forward block (those with the largest weights): "
+    "a narrower, faster model.  [default: all]",
+)
 @click.option("--limit-articles", type=int, default=None, help="Use only the first N articles.")
 @click.option("--seed", type=int, default=TrainConfig.seed, show_default=True)
 @click.option(
@@ -191,6 +198,7 @@ def train_command(
     context_tokens: int,
     aligned_windows: bool,
     layers: int | None,
+    ffn_width: int | None,
     limit_articles: int | None,
     seed: int,
     encoder: str | None,
@@ -230,6 +238,7 @@ def train_command(
         context_tokens=context_tokens,
         aligned_windows=aligned_windows,
         layers=layers,
+        ffn_width=ffn_width,
         limit_articles=limit_articles,
         seed=seed,
         name=model_name,

@@ -159,6 +159,7 @@ def _encoder_facts(config: TrainConfig, model: ModelConfig) -> _EncoderFacts:
         str(settings.get("model_type", "transformer")),
         _layers(settings.get("num_hidden_layers", "?"), config.layers),
         f"width {settings.get('hidden_size', '?')}",
+        _ffn(settings.get("intermediate_size", "?"), config.ffn_width),
         casing,
     ]
     if licence:
@@ -174,6 +175,13 @@ def _layers(encoder_layers: object, kept: int | None) -> str:
     if kept is None:
         return f"{encoder_layers} layers"
     return f"{kept} of {encoder_layers} layers"
+
+
+def _ffn(encoder_units: object, kept: int | None) -> str:
+    """The feed-forward width as the card gives it: all its units, or those kept."""
+    if kept is None:
+        return f"feed-forward {encoder_units}"
+    return f"feed-forward {kept} of {encoder_units}"
 
 
 def _front_matter(readme: Path) -> dict[str, str]:
@@ -267,6 +275,8 @@ def _train_command(config: TrainConfig, output: str = "OUT") -> str:
         parts.append("--encoder ENCODER")
     if config.layers:
         parts.append(f"--layers {config.layers}")
+    if config.ffn_width:
+        parts.append(f"--ffn-width {config.ffn_width}")
     if config.init:
         parts.append("--init INIT")
     if config.teacher:

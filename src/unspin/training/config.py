@@ -74,6 +74,9 @@ class TrainConfig:
     encoder's."""
     layers: int | None = None
     """Keep only the encoder's bottom N layers: a smaller, faster model (None: all of them)."""
+    ffn_width: int | None = None
+    """Keep N units in each layer's feed-forward block, those with the largest weights: a
+    narrower, faster model (None: all of them)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -49,9 +49,13 @@ def start_model_folder(
 
 def base_encoder_name(config: TrainConfig, encoder_path: Path) -> str:
     """The encoder a model folder names as its base: the folder's name (all-MiniLM-L6-v2 by
-    default), and the layers kept when the run kept only the bottom ones."""
+    default), and the layers and feed-forward units kept when the run kept only some."""
     name = encoder_path.name if config.encoder else "all-MiniLM-L6-v2"
-    return f"{name}, bottom {config.layers} layers" if config.layers else name
+    if config.layers:
+        name += f", bottom {config.layers} layers"
+    if config.ffn_width:
+        name += f", feed-forward {config.ffn_width}"
+    return name
 
 
 def write_span_head(model: SpanTagger, folder: Path) -> None:

@@ -40,6 +40,9 @@ def train(config: TrainConfig, log: Log = print, resume: bool = False) -> Path:
     if config.init:
         read = load_folder_weights(model, Path(config.init), data.channels)
         log(f"starting from the weights of {read}")
+    if config.ffn_width and config.ffn_width != model.ffn_width:
+        model.narrow_ffn(config.ffn_width)
+        log(f"feed-forward blocks narrowed to {config.ffn_width} units")
     parts = optimisation(config, model, len(data.examples))
     start_model_folder(output, data.encoder_path, config, data.channels, data.techniques)
     if config.init:

@@ -32,7 +32,8 @@ def load_folder_weights(model: SpanTagger, folder: Path, channels: list[str]) ->
     read. Raises DataError when the folder's channels or network do not fit ``model``.
 
     A shallower ``model`` (an encoder with fewer layers) takes the folder's bottom layers: a
-    small student can start from a trained model that way."""
+    small student can start from a trained model that way. A folder with narrower feed-forward
+    blocks (``--ffn-width``) narrows ``model`` to fit."""
     config = ModelConfig.load(folder)
     if config.channels != channels:
         raise DataError(f"--init {folder}: its channels {config.channels} are not {channels}")
@@ -43,6 +44,9 @@ def load_folder_weights(model: SpanTagger, folder: Path, channels: list[str]) ->
     head = SpanHead.load(folder, config)
     state["span_head.weight"] = head.weight.T
     state["span_head.bias"] = head.bias
+    width = state.get(_FFN_BIAS)
+    if width is not None and len(width) < model.ffn_width:
+        model.narrow_ffn(len(width))
     expected = model.state_dict()
     encoder_settings: Any = model.encoder.config
     state = _without_deeper_layers(state, int(encoder_settings.num_hidden_layers))
@@ -59,6 +63,7 @@ def load_folder_weights(model: SpanTagger, folder: Path, channels: list[str]) ->
     return onnx_path
 
 
+_FFN_BIAS = "encoder.encoder.layer.0.intermediate.dense.bias"
 _LAYER = re.compile(r"\.layer\.(\d+)\.")
 
 

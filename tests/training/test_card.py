@@ -84,6 +84,7 @@ def test_the_command_line_of_a_smaller_distilled_student_reproduces_it() -> None
     facts = _facts()
     facts.config.layers = 4
     facts.config.ffn_width = 768
+    facts.config.meme_repeats = 2
     facts.config.teacher = "runs/teacher"
     facts.config.init = "runs/start"
     facts.config.context_tokens = 8
@@ -93,6 +94,7 @@ def test_the_command_line_of_a_smaller_distilled_student_reproduces_it() -> None
     for option in (
         "--layers 4",
         "--ffn-width 768",
+        "--meme-repeats 2",
         "--teacher TEACHER",
         "--init INIT",
         "--context 8",
@@ -102,5 +104,5 @@ def test_the_command_line_of_a_smaller_distilled_student_reproduces_it() -> None
     assert "4 of " in card, "the card says how many of the encoder's layers were kept"
     assert "feed-forward 768 of " in card, "and how many feed-forward units"
     plain = render_model_card(_facts())
-    for option in ("--layers", "--ffn-width", "--context", "--init"):
+    for option in ("--layers", "--ffn-width", "--meme-repeats", "--context", "--init"):
         assert option not in plain

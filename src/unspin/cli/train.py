@@ -82,6 +82,13 @@ model_output_option = click.option(
     default=None,
     help="SemEval-2021 Task 6 folder: its training memes are added, its dev memes scored.",
 )
+@click.option(
+    "--meme-repeats",
+    type=click.IntRange(min=1),
+    default=TrainConfig.meme_repeats,
+    show_default=True,
+    help="Times each SemEval-2021 training meme comes in an epoch (more weight on memes).",
+)
 @model_output_option
 @click.option("--epochs", type=int, default=TrainConfig.epochs, show_default=True)
 @click.option("--batch-size", type=int, default=TrainConfig.batch_size, show_default=True)
@@ -190,6 +197,7 @@ def train_command(
     dev_share: float,
     test_share: float,
     semeval2021: Path | None,
+    meme_repeats: int,
     output: Path,
     epochs: int,
     batch_size: int,
@@ -230,6 +238,7 @@ def train_command(
         test_share=test_share,
         output=str(output),
         semeval2021=str(semeval2021) if semeval2021 else None,
+        meme_repeats=meme_repeats,
         encoder=encoder,
         epochs=epochs,
         batch_size=batch_size,

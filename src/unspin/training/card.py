@@ -262,6 +262,8 @@ def _train_command(config: TrainConfig, output: str = "OUT") -> str:
     parts = ["unspin train --ptc PTC_TRAIN"]
     if config.semeval2021:
         parts.append("--semeval2021 SEMEVAL2021")
+    if config.meme_repeats != 1:
+        parts.append(f"--meme-repeats {config.meme_repeats}")
     parts.append(f"-o {output} --epochs {config.epochs}")
     if config.propaganda_loss_share is not None:
         parts.append(f"--propaganda-loss-share {config.propaganda_loss_share}")

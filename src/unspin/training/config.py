@@ -28,6 +28,8 @@ class TrainConfig:
     """A PTC split folder; None when all the articles come from ``data``."""
     output: str
     semeval2021: str | None = None
+    meme_repeats: int = 1
+    """Times each SemEval-2021 training meme comes in an epoch's training windows."""
     encoder: str | None = None
     name: str = "unspin-minilm-ptc"
     version: str = "1.3.0"

@@ -64,7 +64,9 @@ def prepare_data(config: TrainConfig, log: Log) -> TrainingData:
     )
     config.fill_strides()
     assert config.train_stride is not None
-    pairs = split.train + memes
+    if config.meme_repeats < 1:
+        raise DataError(f"--meme-repeats {config.meme_repeats}: give 1 or more")
+    pairs = split.train + memes * config.meme_repeats
     examples = build_examples(
         pairs,
         text_encoder,

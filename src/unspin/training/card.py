@@ -157,9 +157,9 @@ def _encoder_facts(config: TrainConfig, model: ModelConfig) -> _EncoderFacts:
     )
     details = [
         str(settings.get("model_type", "transformer")),
-        _layers(settings.get("num_hidden_layers", "?"), config.layers),
+        f"{_kept(settings.get('num_hidden_layers', '?'), config.layers)} layers",
         f"width {settings.get('hidden_size', '?')}",
-        _ffn(settings.get("intermediate_size", "?"), config.ffn_width),
+        f"feed-forward {_kept(settings.get('intermediate_size', '?'), config.ffn_width)}",
         casing,
     ]
     if licence:
@@ -170,18 +170,9 @@ def _encoder_facts(config: TrainConfig, model: ModelConfig) -> _EncoderFacts:
     )
 
 
-def _layers(encoder_layers: object, kept: int | None) -> str:
-    """The encoder's depth as the card gives it: all its layers, or the bottom ones kept."""
-    if kept is None:
-        return f"{encoder_layers} layers"
-    return f"{kept} of {encoder_layers} layers"
-
-
-def _ffn(encoder_units: object, kept: int | None) -> str:
-    """The feed-forward width as the card gives it: all its units, or those kept."""
-    if kept is None:
-        return f"feed-forward {encoder_units}"
-    return f"feed-forward {kept} of {encoder_units}"
+def _kept(encoder_has: object, kept: int | None) -> str:
+    """How much of the encoder (layers, units) the run kept: all of it, or "N of M"."""
+    return f"{encoder_has}" if kept is None else f"{kept} of {encoder_has}"
 
 
 def _front_matter(readme: Path) -> dict[str, str]:

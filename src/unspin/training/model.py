@@ -57,16 +57,14 @@ class SpanTagger(nn.Module):
         output weights have the largest product of norms. A narrower, faster encoder."""
         if not 1 <= width <= self.ffn_width:
             raise DataError(f"--ffn-width {width}: the encoder has {self.ffn_width} units")
-        settings: Any = self.encoder.config
         encoder: Any = self.encoder
-        layers: Any = encoder.encoder.layer
-        for layer in layers:
+        for layer in encoder.encoder.layer:
             up, down = layer.intermediate.dense, layer.output.dense
             weight = up.weight.norm(dim=1) * down.weight.norm(dim=0)
             keep = weight.topk(width).indices.sort().values
             layer.intermediate.dense = _linear(up.weight[keep], up.bias[keep])
             layer.output.dense = _linear(down.weight[:, keep], down.bias)
-        settings.intermediate_size = width
+        encoder.config.intermediate_size = width
 
     def forward(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor

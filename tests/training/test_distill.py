@@ -43,6 +43,21 @@ def test_soft_targets_are_blended_into_the_gold_labels(tiny_ptc: Path) -> None:
     assert soft.span_tokens == hard.span_tokens, "the span classifier keeps the gold spans"
 
 
+def test_teacher_hidden_states_follow_each_window_token(tiny_ptc: Path) -> None:
+    encoder = TextEncoder.from_file(default_encoder_path() / "tokenizer.json")
+    pairs = [p for p in load_ptc(tiny_ptc) if p[0].id == "1002"]
+    tokens = encoder.encode(pairs[0][0].text)
+    marks = tokens.ids % 2048  # exact in float16
+    hidden = np.repeat(marks[:, None], 3, axis=1).astype(np.float16)  # row i: token i's mark
+    examples = build_examples(pairs, encoder, default_techniques(), 10, 7, hidden_targets=[hidden])
+    assert len(examples) > 2, "the text spans several windows"
+    for example in examples:
+        assert example.hidden_targets is not None
+        assert np.array_equal(example.hidden_targets[:, 0], example.input_ids[1:-1] % 2048)
+        assert np.shares_memory(example.hidden_targets, hidden), "a view, not a copy"
+    assert build_examples(pairs, encoder, default_techniques(), 10, 7)[0].hidden_targets is None
+
+
 def test_training_distils_from_a_teacher_of_the_same_split(tiny_ptc: Path, tmp_path: Path) -> None:
     small = ["--ptc", str(tiny_ptc), "--epochs", "1", "--max-steps", "2", "--max-length", "64"]
     teacher = tmp_path / "teacher"
@@ -51,12 +66,18 @@ def test_training_distils_from_a_teacher_of_the_same_split(tiny_ptc: Path, tmp_p
 
     student = tmp_path / "student"
     arguments = [*small, "-o", str(student), "--teacher", str(teacher), "--teacher-weight", "0.4"]
-    result = CliRunner().invoke(train_command, arguments)
+    result = CliRunner().invoke(train_command, [*arguments, "--hidden-weight", "0.5"])
     assert result.exit_code == 0, result.output
     assert f"teacher targets from {teacher} for " in result.output
     card = (student / "MODEL_CARD.md").read_text()
-    assert "--teacher TEACHER --teacher-weight 0.4" in card
+    assert "--teacher TEACHER --teacher-weight 0.4 --hidden-weight 0.5" in card
     assert "distilled from unspin-minilm-ptc" in card
+    assert "hidden states pulled towards the teacher's (loss weight 0.5)" in card
+
+    alone = [*small, "-o", str(tmp_path / "alone"), "--hidden-weight", "1"]
+    refused = CliRunner().invoke(train_command, alone)
+    assert refused.exit_code == 1
+    assert "--hidden-weight needs a --teacher" in refused.output
 
     refused = CliRunner().invoke(train_command, [*arguments, "--seed", "7"])
     assert refused.exit_code == 1

@@ -174,6 +174,14 @@ model_output_option = click.option(
     help="Share of each token's target taken from the teacher.",
 )
 @click.option(
+    "--hidden-weight",
+    type=click.FloatRange(0.0),
+    default=TrainConfig.hidden_weight,
+    show_default=True,
+    help="Also pull the student's last hidden states towards the teacher's, with this weight "
+    "in the loss (a teacher of the student's width).",
+)
+@click.option(
     "--average-last",
     type=click.IntRange(0),
     default=TrainConfig.average_last,
@@ -215,6 +223,7 @@ def train_command(
     propaganda_loss_share: float | None,
     teacher: str | None,
     teacher_weight: float,
+    hidden_weight: float,
     average_last: int,
     resume: bool,
     no_quantize: bool,
@@ -255,6 +264,7 @@ def train_command(
         propaganda_loss_share=propaganda_loss_share,
         teacher=teacher,
         teacher_weight=teacher_weight,
+        hidden_weight=hidden_weight,
         average_last=average_last,
         quantize=not no_quantize,
         threads=threads,

@@ -274,6 +274,8 @@ def _train_command(config: TrainConfig, output: str = "OUT") -> str:
         parts.append("--init INIT")
     if config.teacher:
         parts.append(f"--teacher TEACHER --teacher-weight {config.teacher_weight}")
+    if config.hidden_weight:
+        parts.append(f"--hidden-weight {config.hidden_weight}")
     if config.average_last:
         parts.append(f"--average-last {config.average_last}")
     parts.append(f"--name {config.name} --version {config.version}")
@@ -360,7 +362,14 @@ def _teacher(config: TrainConfig) -> str:
     if not config.teacher:
         return ""
     named = _named_folder(config.teacher)
-    return f"; distilled from {named}, {config.teacher_weight:.0%} of each token target from it"
+    hidden = (
+        f", the student's last hidden states pulled towards the teacher's"
+        f" (loss weight {config.hidden_weight})"
+        if config.hidden_weight
+        else ""
+    )
+    share = f"{config.teacher_weight:.0%} of each token target from it"
+    return f"; distilled from {named}, {share}{hidden}"
 
 
 def _loss_shares(config: TrainConfig) -> str:

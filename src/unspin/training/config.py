@@ -62,6 +62,9 @@ class TrainConfig:
     into the token targets: distillation from a larger model."""
     teacher_weight: float = 0.5
     """Share of a token's target that comes from the teacher (the rest from the gold label)."""
+    hidden_weight: float = 0.0
+    """Weight of a loss term pulling the student's last hidden states towards the teacher's
+    (squared error relative to the teacher state's, per token); 0: off. Needs ``teacher``."""
     average_last: int = 0
     """Also score the mean weights of the last N epochs on dev, kept when they beat every
     single epoch (0: off)."""

@@ -139,6 +139,7 @@ class Example:
     span_tokens: list[tuple[int, int]]  # inclusive token ranges of gold spans, window coordinates
     span_targets: np.ndarray  # (n_spans, n_techniques) float32, rows sum to 1
     span_surface: np.ndarray  # (n_spans, N_SURFACE_FEATURES) float32
+    hidden_targets: np.ndarray | None = None  # (T - 2, H) float16: a teacher's, inner tokens
 
 
 def build_examples(
@@ -150,12 +151,15 @@ def build_examples(
     soft_targets: Sequence[np.ndarray] | None = None,
     soft_weight: float = 0.0,
     windows_of: WindowPlan | None = None,
+    hidden_targets: Sequence[np.ndarray] | None = None,
 ) -> list[Example]:
     """Cut each document into windows and label every token with the techniques covering it.
 
     With ``soft_targets`` (a teacher's probabilities per token and channel, one array per
     document), a token's target is ``soft_weight`` of the teacher's and the rest the gold label.
     ``windows_of`` cuts a text (default: windows of ``window_tokens`` every ``stride`` tokens).
+    ``hidden_targets`` (a teacher's hidden states per token, one array per document) go into
+    each window's example as they are (a view, not a copy).
     """
     index = {t: i for i, t in enumerate(techniques)}
     examples = []
@@ -185,7 +189,9 @@ def build_examples(
         for window in plan:
             spans_in = _spans_in_window(document.text, window, grouped, token_ranges, index)
             body = framed(targets[window.start : window.end])
-            examples.append(Example(encoder.window_ids(tokens, window), body, *spans_in))
+            hidden = hidden_targets[number][window.start : window.end] if hidden_targets else None
+            ids = encoder.window_ids(tokens, window)
+            examples.append(Example(ids, body, *spans_in, hidden_targets=hidden))
     return examples
 
 

@@ -3,12 +3,14 @@
 The teacher is any model folder written by ``unspin train`` with the same output channels, for
 example a larger encoder that is too slow to ship. Its tokens need not match the student's: its
 probabilities are spread over the characters each teacher token covers, and every student token
-takes the mean over its own characters.
+takes the mean over its own characters. The teacher's last hidden states travel the same way,
+for a student of the same width.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -55,15 +57,34 @@ def _same_articles(first: object, second: object) -> bool:
     return names[0] == names[1]
 
 
+@dataclass
+class TeacherTargets:
+    """A teacher's outputs on the student's tokens, one array per text."""
+
+    probabilities: list[np.ndarray]
+    """Channel probabilities, (n_tokens, n_channels) float32."""
+    hidden: list[np.ndarray] | None
+    """Last hidden states, (n_tokens, hidden_size) float16; None when not asked for."""
+
+
 def teacher_targets(
-    teacher: Analyzer, texts: Sequence[str], student_tokens: Sequence[TokenizedText]
-) -> list[np.ndarray]:
-    """The teacher's channel probabilities on each student token of each text."""
-    outputs = teacher.iter_token_outputs(texts, with_hidden=False)
-    return [
-        on_student_tokens(len(text), out.tokens.offsets, out.probabilities, tokens.offsets)
-        for text, out, tokens in zip(texts, outputs, student_tokens, strict=True)
-    ]
+    teacher: Analyzer,
+    texts: Sequence[str],
+    student_tokens: Sequence[TokenizedText],
+    with_hidden: bool = False,
+) -> TeacherTargets:
+    """The teacher's channel probabilities (and hidden states) on each student token of each
+    text."""
+    targets = TeacherTargets([], [] if with_hidden else None)
+    outputs = teacher.iter_token_outputs(texts, with_hidden=with_hidden)
+    for text, out, tokens in zip(texts, outputs, student_tokens, strict=True):
+        offsets = out.tokens.offsets
+        carried = on_student_tokens(len(text), offsets, out.probabilities, tokens.offsets)
+        targets.probabilities.append(carried)
+        if targets.hidden is not None and out.hidden is not None:
+            hidden = on_student_tokens(len(text), offsets, out.hidden, tokens.offsets)
+            targets.hidden.append(hidden.astype(np.float16))
+    return targets
 
 
 def on_student_tokens(
@@ -72,9 +93,10 @@ def on_student_tokens(
     teacher_probabilities: np.ndarray,
     student_offsets: np.ndarray,
 ) -> np.ndarray:
-    """Carry per-token probabilities from one tokenisation of a text to another.
+    """Carry per-token rows (probabilities, hidden states) from one tokenisation of a text to
+    another.
 
-    Each character takes the probabilities of the teacher token covering it; each student token
+    Each character takes the row of the teacher token covering it; each student token
     the mean over its characters. Characters no teacher token covers (a character the teacher's
     tokenizer dropped) count as zero.
     """

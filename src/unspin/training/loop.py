@@ -112,7 +112,7 @@ def _train_epoch(
             data.text_encoder.pad_id,
             pos_weight,
             channel_weights,
-            config.span_loss_weight,
+            (config.span_loss_weight, config.hidden_weight),
         )
         loss.backward()  # type: ignore[no-untyped-call]
         torch.nn.utils.clip_grad_norm_(parts.model.parameters(), 1.0)
@@ -215,9 +215,11 @@ def _loss(
     pad_id: int,
     pos_weight: torch.Tensor,
     channel_weights: torch.Tensor,
-    span_weight: float,
+    term_weights: tuple[float, float],
 ) -> torch.Tensor:
-    """Weighted token BCE over the channels plus the span classifier's cross-entropy."""
+    """Weighted token BCE over the channels plus the span classifier's cross-entropy and the
+    distance to a teacher's hidden states (``term_weights``: the weights of those two)."""
+    span_weight, hidden_weight = term_weights
     ids, mask = pad_batch([e.input_ids for e in batch], pad_id)
     length = ids.shape[1]
     targets = np.zeros((len(batch), length, pos_weight.shape[0]), np.float32)
@@ -241,7 +243,22 @@ def _loss(
         surface = torch.from_numpy(np.concatenate([e.span_surface for e in batch]))
         log_probs = F.log_softmax(model.span_logits(hidden, spans, surface), dim=-1)
         loss = loss + span_weight * -(span_targets * log_probs).sum(dim=-1).mean()
+    if hidden_weight:
+        loss = loss + hidden_weight * hidden_loss(hidden, batch, weights)
     return loss
+
+
+def hidden_loss(hidden: torch.Tensor, batch: list[Example], weights: torch.Tensor) -> torch.Tensor:
+    """Mean over the tokens ``weights`` marks of the squared distance between the student's
+    hidden states and the teacher's, relative to the teacher state's squared length."""
+    targets = np.zeros(tuple(hidden.shape), np.float32)
+    for row, example in enumerate(batch):
+        if example.hidden_targets is None:
+            raise ValueError("a training window has no teacher hidden states")
+        targets[row, 1 : 1 + len(example.hidden_targets)] = example.hidden_targets
+    teacher = torch.from_numpy(targets)
+    error = ((hidden - teacher) ** 2).sum(dim=-1) / (teacher**2).sum(dim=-1).clamp(min=1e-6)
+    return (error * weights).sum() / weights.sum().clamp(min=1.0)
 
 
 class TorchRunner:

@@ -27,7 +27,12 @@ from unspin.training.data import (
     load_semeval2021,
     split_by_article,
 )
-from unspin.training.distill import TeacherError, check_teacher, teacher_targets
+from unspin.training.distill import (
+    TeacherError,
+    TeacherTargets,
+    check_teacher,
+    teacher_targets,
+)
 
 MEME_TRAINING_FILES = ["training_set_task2.txt"]
 MEME_DEV_FILES = ["dev_set_task2.txt"]
@@ -67,15 +72,17 @@ def prepare_data(config: TrainConfig, log: Log) -> TrainingData:
     if config.meme_repeats < 1:
         raise DataError(f"--meme-repeats {config.meme_repeats}: give 1 or more")
     pairs = split.train + memes * config.meme_repeats
+    teacher = _teacher_targets(config, channels, pairs, text_encoder, log)
     examples = build_examples(
         pairs,
         text_encoder,
         techniques,
         config.window_tokens,
         config.train_stride,
-        _teacher_targets(config, channels, pairs, text_encoder, log),
+        teacher.probabilities if teacher else None,
         config.teacher_weight,
         _inference_windows(config, channels, techniques) if config.aligned_windows else None,
+        teacher.hidden if teacher else None,
     )
     log(f"training windows: {len(examples)}")
     return TrainingData(encoder_path, text_encoder, techniques, channels, split, memes, examples)
@@ -124,12 +131,17 @@ def _teacher_targets(
     pairs: list[tuple[Document, list[Span]]],
     text_encoder: TextEncoder,
     log: Log,
-) -> list[np.ndarray] | None:
-    """The teacher's probabilities on every student token of the training texts, if any."""
+) -> TeacherTargets | None:
+    """The teacher's probabilities (and hidden states, for ``hidden_weight``) on every student
+    token of the training texts, if any."""
     if not config.teacher:
+        if config.hidden_weight:
+            raise TeacherError("--hidden-weight needs a --teacher")
         return None
     if not 0.0 < config.teacher_weight <= 1.0:
         raise TeacherError("teacher_weight must lie in (0, 1]")
+    if config.hidden_weight < 0.0:
+        raise TeacherError("hidden_weight must be 0 or more")
     folder = Path(config.teacher)
     try:
         teacher_channels = ModelConfig.load(folder).channels
@@ -142,7 +154,10 @@ def _teacher_targets(
     started = time.time()
     texts = [document.text for document, _ in pairs]
     targets = teacher_targets(
-        Analyzer(folder, threads=config.threads), texts, [text_encoder.encode(t) for t in texts]
+        Analyzer(folder, threads=config.threads),
+        texts,
+        [text_encoder.encode(t) for t in texts],
+        with_hidden=config.hidden_weight > 0.0,
     )
     log(f"teacher targets from {folder} for {len(texts)} texts ({time.time() - started:.0f} s)")
     return targets

@@ -13,12 +13,13 @@ import torch
 
 from unspin.training.checkpoint import CHECKPOINT_FILE, Progress, load_checkpoint
 from unspin.training.config import Log, TrainConfig
+from unspin.training.distill import TeacherError
 from unspin.training.evaluate import TrainingReport
 from unspin.training.export import export_onnx
 from unspin.training.folder import finish_model_folder, start_model_folder, write_span_head
 from unspin.training.loop import keep_best_weights, optimisation, run_epochs, seed_everything
 from unspin.training.model import SpanTagger
-from unspin.training.prepare import prepare_data
+from unspin.training.prepare import TrainingData, prepare_data
 from unspin.training.warm_start import carry_decoding, load_folder_weights
 
 
@@ -37,6 +38,7 @@ def train(config: TrainConfig, log: Log = print, resume: bool = False) -> Path:
     model = SpanTagger.from_pretrained(
         data.encoder_path, len(data.channels), len(data.techniques), config.layers
     )
+    _check_hidden_width(data, model)
     if config.init:
         read = load_folder_weights(model, Path(config.init), data.channels)
         log(f"starting from the weights of {read}")
@@ -66,3 +68,14 @@ def train(config: TrainConfig, log: Log = print, resume: bool = False) -> Path:
     checkpoint.unlink(missing_ok=True)
     log(f"model written to {output} ({seconds} s training and export)")
     return output
+
+
+def _check_hidden_width(data: TrainingData, model: SpanTagger) -> None:
+    """Refuse a teacher whose hidden states the student cannot be pulled towards."""
+    taught = next((e.hidden_targets for e in data.examples if e.hidden_targets is not None), None)
+    width = model.token_head.in_features
+    if taught is not None and taught.shape[1] != width:
+        raise TeacherError(
+            f"--hidden-weight: the teacher's hidden states have {taught.shape[1]} units and "
+            f"the student's {width}; give a teacher of the student's width"
+        )

@@ -56,11 +56,13 @@ model: install-dev
 	$(BIN)/unspin train --ptc $(DATA)/ptc/train --semeval2021 $(DATA)/semeval2021t6 -o runs/default
 
 # The lite model (models/unspin-minilm-l4-ptc): the bottom 4 layers of a model `make model` trains,
-# fine-tuned again with that model as teacher (about 45 minutes more on 2 CPU cores).
+# fine-tuned again with that model as teacher, its token probabilities and last hidden states
+# (about 45 minutes more on 2 CPU cores).
 model-lite: install-dev
 	test -f runs/default/training_config.json || $(MAKE) model
 	$(BIN)/unspin train --ptc $(DATA)/ptc/train --semeval2021 $(DATA)/semeval2021t6 -o runs/lite \
-		--layers 4 --init runs/default --teacher runs/default --name unspin-minilm-l4-ptc --version 0.1.0
+		--layers 4 --init runs/default --teacher runs/default --hidden-weight 3.0 \
+		--name unspin-minilm-l4-ptc --version 0.2.0
 
 benchmark: install-dev
 	$(BIN)/python benchmarks/throughput.py --articles $(DATA)/ptc/train/train-articles

@@ -22,6 +22,7 @@ from unspin.training.config import TrainConfig, default_encoder_path
 from unspin.training.data import build_examples, default_techniques, load_ptc
 from unspin.training.export import export_onnx
 from unspin.training.model import SpanTagger
+from unspin.training.prepare import load_split
 
 
 def test_train_command_writes_a_loadable_model_folder(tiny_ptc: Path, tmp_path: Path) -> None:
@@ -191,3 +192,20 @@ def test_more_layers_than_the_encoder_has_is_a_clear_error(tiny_ptc: Path, tmp_p
     result = CliRunner().invoke(train_command, arguments)
     assert result.exit_code != 0
     assert "--layers 7" in result.output and "6 layers" in result.output
+
+
+def test_a_training_seed_draws_another_run_on_the_same_split(
+    tiny_ptc: Path, tmp_path: Path
+) -> None:
+    small = ["--ptc", str(tiny_ptc), "--epochs", "1", "--max-steps", "1", "--max-length", "64"]
+    heads, dev_ids = [], []
+    for training_seed in ("1", "2"):
+        output = tmp_path / f"run-{training_seed}"
+        arguments = [*small, "-o", str(output), "--training-seed", training_seed, "--no-quantize"]
+        result = CliRunner().invoke(train_command, arguments)
+        assert result.exit_code == 0, result.output
+        assert f"--training-seed {training_seed}" in (output / "MODEL_CARD.md").read_text()
+        heads.append(np.load(output / "span_head.npz")["weight"])
+        dev_ids.append([d.id for d, _ in load_split(TrainConfig.load(output)).dev])
+    assert dev_ids[0] == dev_ids[1], "the article split follows --seed alone"
+    assert not np.allclose(heads[0], heads[1]), "another draw of weights and batches"

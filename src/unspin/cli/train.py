@@ -131,7 +131,19 @@ model_output_option = click.option(
     "a narrower, faster model.  [default: all]",
 )
 @click.option("--limit-articles", type=int, default=None, help="Use only the first N articles.")
-@click.option("--seed", type=int, default=TrainConfig.seed, show_default=True)
+@click.option(
+    "--seed",
+    type=int,
+    default=TrainConfig.seed,
+    show_default=True,
+    help="Seed of the article split (and of the rest of the run, unless --training-seed).",
+)
+@click.option(
+    "--training-seed",
+    type=int,
+    default=None,
+    help="Seed of the batch order, dropout and new weights only: the same split, another draw.",
+)
 @click.option(
     "--encoder",
     type=click.Path(exists=True, file_okay=False),
@@ -217,6 +229,7 @@ def train_command(
     ffn_width: int | None,
     limit_articles: int | None,
     seed: int,
+    training_seed: int | None,
     encoder: str | None,
     model_name: str,
     model_version: str,
@@ -259,6 +272,7 @@ def train_command(
         ffn_width=ffn_width,
         limit_articles=limit_articles,
         seed=seed,
+        training_seed=training_seed,
         name=model_name,
         version=model_version,
         propaganda_loss_share=propaganda_loss_share,

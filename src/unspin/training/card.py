@@ -278,6 +278,8 @@ def _train_command(config: TrainConfig, output: str = "OUT") -> str:
         parts.append(f"--hidden-weight {config.hidden_weight}")
     if config.average_last:
         parts.append(f"--average-last {config.average_last}")
+    if config.training_seed is not None:
+        parts.append(f"--training-seed {config.training_seed}")
     parts.append(f"--name {config.name} --version {config.version}")
     return " ".join(parts)
 

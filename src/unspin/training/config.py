@@ -34,6 +34,9 @@ class TrainConfig:
     name: str = "unspin-minilm-ptc"
     version: str = "1.3.0"
     seed: int = 13
+    training_seed: int | None = None
+    """Seed of the batch order, dropout and new weights (None: ``seed``). The article split
+    always follows ``seed``, so runs that differ only here measure run-to-run spread."""
     dev_share: float = 0.1
     test_share: float = 0.1
     max_length: int = 256
@@ -83,6 +86,11 @@ class TrainConfig:
     """Keep N units in each layer's feed-forward block, those with the largest weights: a
     narrower, faster model (None: all of them)."""
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def run_seed(self) -> int:
+        """The seed of everything in a run but the article split."""
+        return self.seed if self.training_seed is None else self.training_seed
 
     @property
     def window_tokens(self) -> int:

@@ -49,7 +49,7 @@ def optimisation(config: TrainConfig, model: SpanTagger, n_examples: int) -> Opt
         optimizer,
         lambda step: min((step + 1) / warmup, max(0.0, (total_steps - step) / decay_steps)),
     )
-    return Optimisation(model, optimizer, scheduler, random.Random(config.seed), total_steps)
+    return Optimisation(model, optimizer, scheduler, random.Random(config.run_seed), total_steps)
 
 
 def run_epochs(

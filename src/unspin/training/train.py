@@ -30,7 +30,7 @@ def train(config: TrainConfig, log: Log = print, resume: bool = False) -> Path:
     in the output folder, and ends with the same weights as an uninterrupted run.
     """
     started = time.time()
-    seed_everything(config.seed)
+    seed_everything(config.run_seed)
     torch.set_num_threads(config.threads)
     output = Path(config.output)
     output.mkdir(parents=True, exist_ok=True)

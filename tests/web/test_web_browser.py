@@ -190,6 +190,7 @@ def test_span_list_keyboard_and_palette(browser: Any, base_url: str) -> None:
     page.goto(f"{base_url}/?example=1")
     page.click("text=Analyse text")
     page.wait_for_selector(".text .seg")
+    page.wait_for_selector(".text .seg[tabindex]")  # the page's script has marked the passages
 
     # One tab stop for the whole text; the arrow keys move between the passages shown.
     assert page.locator(".text [tabindex='0']").count() == 1

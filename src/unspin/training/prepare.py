@@ -7,6 +7,7 @@ import json
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -71,18 +72,22 @@ def prepare_data(config: TrainConfig, log: Log) -> TrainingData:
     assert config.train_stride is not None
     if config.meme_repeats < 1:
         raise DataError(f"--meme-repeats {config.meme_repeats}: give 1 or more")
-    pairs = split.train + memes * config.meme_repeats
-    teacher = _teacher_targets(config, channels, pairs, text_encoder, log)
+    teacher = _teacher_targets(config, channels, split.train + memes, text_encoder, log)
+
+    def repeated(items: list[Any]) -> list[Any]:
+        """Per-text ``items`` of the articles and memes, each meme's ``meme_repeats`` times."""
+        return items[: len(split.train)] + items[len(split.train) :] * config.meme_repeats
+
     examples = build_examples(
-        pairs,
+        repeated(split.train + memes),
         text_encoder,
         techniques,
         config.window_tokens,
         config.train_stride,
-        teacher.probabilities if teacher else None,
+        repeated(teacher.probabilities) if teacher else None,
         config.teacher_weight,
         _inference_windows(config, channels, techniques) if config.aligned_windows else None,
-        teacher.hidden if teacher else None,
+        repeated(teacher.hidden) if teacher and teacher.hidden is not None else None,
     )
     log(f"training windows: {len(examples)}")
     return TrainingData(encoder_path, text_encoder, techniques, channels, split, memes, examples)

@@ -61,7 +61,8 @@ def test_teacher_hidden_states_follow_each_window_token(tiny_ptc: Path) -> None:
 def test_training_distils_from_a_teacher_of_the_same_split(tiny_ptc: Path, tmp_path: Path) -> None:
     small = ["--ptc", str(tiny_ptc), "--epochs", "1", "--max-steps", "2", "--max-length", "64"]
     teacher = tmp_path / "teacher"
-    result = CliRunner().invoke(train_command, [*small, "-o", str(teacher)])
+    named = [*small, "-o", str(teacher), "--name", "tiny-teacher"]
+    result = CliRunner().invoke(train_command, named)
     assert result.exit_code == 0, result.output
 
     student = tmp_path / "student"
@@ -71,7 +72,7 @@ def test_training_distils_from_a_teacher_of_the_same_split(tiny_ptc: Path, tmp_p
     assert f"teacher targets from {teacher} for " in result.output
     card = (student / "MODEL_CARD.md").read_text()
     assert "--teacher TEACHER --teacher-weight 0.4 --hidden-weight 0.5" in card
-    assert "distilled from unspin-minilm-ptc" in card
+    assert "distilled from tiny-teacher" in card
     assert "hidden states pulled towards the teacher's (loss weight 0.5)" in card
 
     alone = [*small, "-o", str(tmp_path / "alone"), "--hidden-weight", "1"]

@@ -23,13 +23,22 @@ from unspin.formats.brat import write_brat
 from unspin.formats.labelstudio import write_label_studio
 from unspin.formats.ptc import read_ptc
 from unspin.inference import Analyzer
-from unspin.inference.model_folder import DEFAULT_MODEL_DIR, Decoding, ModelConfig, channels_for
+from unspin.inference.model_folder import (
+    DEFAULT_MODEL_DIR,
+    Decoding,
+    ModelConfig,
+    channels_for,
+    resolve_model_dir,
+)
 from unspin.inference.model_folder import FP32_ONNX_FILE as FP32_FILE
 from unspin.training.config import default_encoder_path
 from unspin.training.data import DataError, default_techniques
 from unspin.training.fuse import quantize_encoder
 from unspin.training.model import ExportWrapper, SpanTagger
 from unspin.training.warm_start import load_folder_weights, onnx_weights
+
+SIX_LAYERS = resolve_model_dir("l6")
+"""The 6-layer model package (the default's teacher), installed beside unspin."""
 
 
 def fresh_tagger() -> SpanTagger:
@@ -96,8 +105,12 @@ def test_int8_weights_dequantise_close_to_the_fp32_ones(tiny_model: Path, tmp_pa
 
 
 def test_the_shipped_int8_model_can_be_fine_tuned_from() -> None:
-    model = fresh_tagger()
-    read = load_folder_weights(model, DEFAULT_MODEL_DIR, channels_for(default_techniques()))
+    techniques = default_techniques()
+    channels = channels_for(techniques)
+    model = SpanTagger.from_pretrained(
+        default_encoder_path(), len(channels), len(techniques), layers=4
+    )
+    read = load_folder_weights(model, DEFAULT_MODEL_DIR, channels)
     assert read.name == "model.onnx"
     ours = 1 / (1 + np.exp(-torch_logits(model, IDS)))
     shipped = 1 / (1 + np.exp(-onnx_logits(read, IDS)))
@@ -111,13 +124,20 @@ def test_a_shallower_student_starts_from_the_bottom_layers() -> None:
     shallow = SpanTagger.from_pretrained(
         default_encoder_path(), len(channels), len(techniques), layers=4
     )
-    load_folder_weights(deep, DEFAULT_MODEL_DIR, channels)
-    load_folder_weights(shallow, DEFAULT_MODEL_DIR, channels)
+    load_folder_weights(deep, SIX_LAYERS, channels)
+    load_folder_weights(shallow, SIX_LAYERS, channels)
     deep_state, shallow_state = deep.state_dict(), shallow.state_dict()
     assert not any(".layer.4." in name or ".layer.5." in name for name in shallow_state)
     assert any(".layer.3." in name for name in shallow_state)
     for name, value in shallow_state.items():
         torch.testing.assert_close(value, deep_state[name], rtol=0, atol=0, msg=name)
+
+
+def test_a_deeper_student_than_its_init_folder_is_told_the_depth_to_give() -> None:
+    with pytest.raises(
+        DataError, match="its encoder has 4 layers, the one being trained 6; give --layers 4"
+    ):
+        load_folder_weights(fresh_tagger(), DEFAULT_MODEL_DIR, channels_for(default_techniques()))
 
 
 def test_narrowing_drops_the_feed_forward_units_that_weigh_least() -> None:

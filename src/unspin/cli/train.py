@@ -162,7 +162,7 @@ model_output_option = click.option(
     "model_version",
     default=TrainConfig.version,
     show_default=True,
-    help="Model version (the defaults reproduce the shipped model: give yours its own).",
+    help="Model version (the defaults reproduce the shipped 6-layer model: give yours its own).",
 )
 @click.option(
     "--propaganda-loss-share",

@@ -49,7 +49,14 @@ def load_folder_weights(model: SpanTagger, folder: Path, channels: list[str]) ->
         model.narrow_ffn(len(width))
     expected = model.state_dict()
     encoder_settings: Any = model.encoder.config
-    state = _without_deeper_layers(state, int(encoder_settings.num_hidden_layers))
+    layers = int(encoder_settings.num_hidden_layers)
+    depth = 1 + max((int(m.group(1)) for name in state if (m := _LAYER.search(name))), default=-1)
+    if depth < layers:
+        raise DataError(
+            f"--init {folder}: its encoder has {depth} layers, the one being trained {layers}; "
+            f"give --layers {depth}"
+        )
+    state = _without_deeper_layers(state, layers)
     missing = [k for k in expected if k not in state and not k.startswith(_UNUSED)]
     unexpected = [k for k in state if k not in expected]
     wrong = [k for k in state if k in expected and tuple(expected[k].shape) != state[k].shape]

@@ -1,5 +1,5 @@
-"""unspin's lite English model as a package of its own, found by unspin through the
-``unspin.models`` entry point (``unspin analyze --model lite``)."""
+"""unspin's 6-layer English model (the default's teacher) as a package of its own, found by
+unspin through the ``unspin.models`` entry point (``unspin analyze --model l6``)."""
 
 from pathlib import Path
 

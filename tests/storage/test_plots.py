@@ -8,7 +8,7 @@ import matplotlib
 import pytest
 
 from unspin.schema import ModelInfo
-from unspin.storage.plots import plot_stats
+from unspin.storage.plots import plot_stats, stats_figure
 from unspin.storage.stats import GroupStats, Stats
 
 TECHNIQUES = ["Name_Calling,Labeling", "Appeal_to_fear-prejudice"]
@@ -41,3 +41,19 @@ def test_time_plot_shows_empty_periods_the_documents_behind_each_point_and_undat
     svg = output.read_text(encoding="utf-8")
     assert "n=3" in svg and "n=0" in svg and "n=1" in svg
     assert "4 undated documents not shown" in svg and "(unknown)" not in svg
+
+
+@pytest.mark.parametrize("by", ["source", "month"])
+def test_a_long_list_of_models_stays_inside_the_figure(by: str) -> None:
+    import matplotlib.pyplot as plt
+
+    groups = [GroupStats(name, 4, 400, 3, {t: 2 for t in TECHNIQUES}) for name in ("a", "b")]
+    models = [ModelInfo(f"unspin-model-with-a-long-name-{i}", "10.20.30") for i in range(6)]
+    fig = stats_figure(Stats(by, models, TECHNIQUES, groups))
+    fig.canvas.draw()
+    title = fig.axes[0].title
+    box = title.get_window_extent()
+    assert title.get_text().count("\n") >= 2, "the models wrap onto lines of their own"
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width
+    assert all(f"unspin-model-with-a-long-name-{i} 10.20.30" in title.get_text() for i in range(6))
+    plt.close(fig)

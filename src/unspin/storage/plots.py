@@ -9,10 +9,21 @@ from unspin.storage.stats import TIME_GROUPS, Stats, undated_note
 from unspin.taxonomy import display_name
 
 MAX_TECHNIQUES = 14
+TITLE_WIDTH = 80
+"""Characters per line of a chart title's list of models."""
 
 
 def plot_stats(stats: Stats, output: Path) -> None:
     """Write a heat map (``by == "source"`` or other categories) or a line chart (time)."""
+    import matplotlib.pyplot as plt
+
+    fig = stats_figure(stats)
+    fig.savefig(output, dpi=120)
+    plt.close(fig)
+
+
+def stats_figure(stats: Stats) -> Any:
+    """The matplotlib figure :func:`plot_stats` writes."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -21,16 +32,29 @@ def plot_stats(stats: Stats, output: Path) -> None:
     techniques = stats.techniques[:MAX_TECHNIQUES]
     if not stats.groups or not techniques:
         raise ValueError("nothing to plot: no analysed documents with spans match")
-    title_model = f" ({stats.read_by})" if stats.models else ""
     if stats.by in TIME_GROUPS:
-        fig = _line_chart(plt, stats, techniques, title_model)
+        fig = _line_chart(plt, stats, techniques)
     else:
-        fig = _heat_map(plt, stats, techniques, title_model)
-    fig.savefig(output, dpi=120)
-    plt.close(fig)
+        fig = _heat_map(plt, stats, techniques)
+    fig.axes[0].set_title(_title(stats), fontsize=11)
+    return fig
 
 
-def _line_chart(plt: Any, stats: Stats, techniques: list[str], title_model: str) -> Any:
+def _title(stats: Stats) -> str:
+    """What the chart shows; the models that read the documents wrapped on lines of their own
+    (a long list would run off the figure)."""
+    title = f"Share of documents using each technique, per {stats.by}"
+    if not stats.models:
+        return title
+    lines: list[list[str]] = [[]]
+    for named in (f"{model.name} {model.version}" for model in stats.models):
+        if lines[-1] and len(", ".join([*lines[-1], named])) > TITLE_WIDTH:
+            lines.append([])
+        lines[-1].append(named)
+    return f"{title}\nread by " + ",\n".join(", ".join(line) for line in lines)
+
+
+def _line_chart(plt: Any, stats: Stats, techniques: list[str]) -> Any:
     """Share of documents per technique over time, one line each."""
     groups = stats.groups
     fig, ax = plt.subplots(figsize=(11, 6), layout="constrained")
@@ -52,14 +76,13 @@ def _line_chart(plt: Any, stats: Stats, techniques: list[str], title_model: str)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
-    ax.set_title(f"Share of documents using each technique, per {stats.by}{title_model}")
     plt.setp(ax.get_xticklabels(), rotation=45, ha="right", fontsize=8)
     if stats.undated:
         fig.text(0.01, 0.01, undated_note(stats.undated), fontsize=9, ha="left")
     return fig
 
 
-def _heat_map(plt: Any, stats: Stats, techniques: list[str], title_model: str) -> Any:
+def _heat_map(plt: Any, stats: Stats, techniques: list[str]) -> Any:
     """Share of documents per technique (columns) and group (rows)."""
     groups = stats.groups
     values = [[100 * g.share(t) for t in techniques] for g in groups]
@@ -84,5 +107,4 @@ def _heat_map(plt: Any, stats: Stats, techniques: list[str], title_model: str) -
                 color="white" if value > 60 else "black",
             )
     fig.colorbar(image, ax=ax, label="% of documents", shrink=0.9)
-    ax.set_title(f"Share of documents using each technique, per {stats.by}{title_model}")
     return fig

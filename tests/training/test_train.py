@@ -186,6 +186,14 @@ def test_a_model_can_keep_only_the_bottom_layers_of_its_encoder(
     analysis = Analyzer(output).analyze("Only cowards and traitors would vote against it.", 0.0)
     assert analysis.spans, "threshold 0 keeps every token run"
 
+    # Fine-tuning it again without --layers keeps its depth (as for the shipped 4-layer model).
+    again = tmp_path / "again"
+    arguments = ["--ptc", str(tiny_ptc), "-o", str(again), "--init", str(output), "--max-steps"]
+    result = CliRunner().invoke(train_command, [*arguments, "1", "--max-length", "64"])
+    assert result.exit_code == 0, result.output
+    assert f"--init {output} has 2 encoder layers: keeping the bottom 2" in result.output
+    assert "--layers 2" in (again / "MODEL_CARD.md").read_text()
+
 
 def test_more_layers_than_the_encoder_has_is_a_clear_error(tiny_ptc: Path, tmp_path: Path) -> None:
     arguments = ["--ptc", str(tiny_ptc), "-o", str(tmp_path / "model"), "--layers", "7"]

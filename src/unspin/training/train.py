@@ -7,6 +7,7 @@ The rooms of a run: ``config`` (what determines it), ``prepare`` (data), ``loop`
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -20,7 +21,7 @@ from unspin.training.folder import finish_model_folder, start_model_folder, writ
 from unspin.training.loop import keep_best_weights, optimisation, run_epochs, seed_everything
 from unspin.training.model import SpanTagger
 from unspin.training.prepare import TrainingData, prepare_data
-from unspin.training.warm_start import carry_decoding, load_folder_weights
+from unspin.training.warm_start import carry_decoding, init_depth, load_folder_weights
 
 
 def train(config: TrainConfig, log: Log = print, resume: bool = False) -> Path:
@@ -35,6 +36,8 @@ def train(config: TrainConfig, log: Log = print, resume: bool = False) -> Path:
     output = Path(config.output)
     output.mkdir(parents=True, exist_ok=True)
     data = prepare_data(config, log)
+    if config.init and config.layers is None:
+        config = _layers_of_init(config, data, log)
     model = SpanTagger.from_pretrained(
         data.encoder_path, len(data.channels), len(data.techniques), config.layers
     )
@@ -68,6 +71,18 @@ def train(config: TrainConfig, log: Log = print, resume: bool = False) -> Path:
     checkpoint.unlink(missing_ok=True)
     log(f"model written to {output} ({seconds} s training and export)")
     return output
+
+
+def _layers_of_init(config: TrainConfig, data: TrainingData, log: Log) -> TrainConfig:
+    """``config`` keeping as many encoder layers as its ``--init`` folder's model has, when
+    that is fewer than the encoder's (the shipped default keeps 4 of MiniLM's 6)."""
+    from transformers import AutoConfig
+
+    depth = init_depth(Path(str(config.init)))
+    if depth >= AutoConfig.from_pretrained(str(data.encoder_path)).num_hidden_layers:
+        return config
+    log(f"--init {config.init} has {depth} encoder layers: keeping the bottom {depth}")
+    return replace(config, layers=depth)
 
 
 def _check_hidden_width(data: TrainingData, model: SpanTagger) -> None:

@@ -83,6 +83,18 @@ def _without_deeper_layers(state: dict[str, np.ndarray], layers: int) -> dict[st
     }
 
 
+def init_depth(folder: Path) -> int:
+    """Encoder layers of the model in the model folder ``folder`` (read from its ONNX graph)."""
+    import onnx
+
+    graph = onnx.load(str(folder / ModelConfig.load(folder).onnx_file)).graph
+    found = [int(m.group(1)) for node in graph.node if (m := _NODE_LAYER.search(node.name))]
+    return 1 + max(found, default=-1)
+
+
+_NODE_LAYER = re.compile(r"/layer\.(\d+)/")
+
+
 def carry_decoding(init: Path, output: Path) -> None:
     """Start the new folder with the ``init`` model's decoding settings: they stay when the
     run has no dev articles to tune them on (``--dev-share 0``)."""

@@ -26,7 +26,7 @@ from unspin.formats.convert import read_annotations
 from unspin.formats.documents import write_jsonl
 from unspin.formats.labelstudio import label_results
 from unspin.formats.ptc import write_corpus
-from unspin.inference.model_folder import DEFAULT_MODEL_DIR
+from unspin.inference.model_folder import DEFAULT_MODEL_DIR, ModelConfig
 from unspin.training.data import load_ptc, split_by_article
 
 UNSPIN = [sys.executable, "-m", "unspin.cli.main"]
@@ -91,6 +91,7 @@ def main() -> None:
     batch = [Annotated(d, s) for d, s in split.dev[: args.articles]]
     held_out = [Annotated(d, s) for d, s in split.test]
     timings: dict[str, float] = {}
+    shipped = ModelConfig.load(DEFAULT_MODEL_DIR)
 
     write_jsonl(out / "batch.jsonl", [item.document for item in batch])
     run(
@@ -124,9 +125,9 @@ def main() -> None:
             "--epochs",
             str(args.epochs),
             "--name",
-            "unspin-minilm-ptc-loop",
+            f"{shipped.name}-loop",
             "--version",
-            "1.2.0-loop",
+            f"{shipped.version}-loop",
         ],
         timings,
     )

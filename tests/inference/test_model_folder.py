@@ -66,6 +66,14 @@ def test_missing_or_unreadable_folders_are_refused(tmp_path: Path) -> None:
         Analyzer(folder)
 
 
+def test_an_unknown_model_name_is_refused_with_the_names_installed() -> None:
+    with pytest.raises(ModelError, match="no installed model of that name") as refused:
+        Analyzer("no-such-model")
+    listed = str(refused.value).split("installed: ")[1].rstrip(")").split(", ")
+    assert {"fast", "unspin-minilm-ptc"} <= set(listed)
+    assert listed == sorted(listed)
+
+
 def test_a_model_names_the_languages_it_reads_without_changing_its_fingerprint(
     tmp_path: Path,
 ) -> None:

@@ -285,7 +285,10 @@ def resolve_model_dir(model: str | Path | None) -> Path:
     names = model_names()
     if str(model) in names:
         return names[str(model)]
-    raise ModelError(f"{folder}: model folder not found (and no installed model of that name)")
+    raise ModelError(
+        f"{folder}: model folder not found (and no installed model of that name; installed: "
+        f"{', '.join(sorted(names))})"
+    )
 
 
 def model_names() -> dict[str, Path]:

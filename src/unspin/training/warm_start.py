@@ -11,6 +11,7 @@ of linear layers, which are named after the graph node that multiplies by them; 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def load_folder_weights(model: SpanTagger, folder: Path, channels: list[str]) ->
     expected = model.state_dict()
     encoder_settings: Any = model.encoder.config
     layers = int(encoder_settings.num_hidden_layers)
-    depth = 1 + max((int(m.group(1)) for name in state if (m := _LAYER.search(name))), default=-1)
+    depth = _encoder_depth(state)
     if depth < layers:
         raise DataError(
             f"--init {folder}: its encoder has {depth} layers, the one being trained {layers}; "
@@ -83,16 +84,19 @@ def _without_deeper_layers(state: dict[str, np.ndarray], layers: int) -> dict[st
     }
 
 
-def init_depth(folder: Path) -> int:
-    """Encoder layers of the model in the model folder ``folder`` (read from its ONNX graph)."""
-    import onnx
-
-    graph = onnx.load(str(folder / ModelConfig.load(folder).onnx_file)).graph
-    found = [int(m.group(1)) for node in graph.node if (m := _NODE_LAYER.search(node.name))]
+def _encoder_depth(parameters: Iterable[str]) -> int:
+    """Encoder layers among torch ``parameters`` names (``encoder.encoder.layer.3.…``)."""
+    found = [int(m.group(1)) for name in parameters if (m := _LAYER.search(name))]
     return 1 + max(found, default=-1)
 
 
-_NODE_LAYER = re.compile(r"/layer\.(\d+)/")
+def init_depth(folder: Path) -> int:
+    """Encoder layers of the model in the model folder ``folder`` (read from its ONNX graph's
+    parameter names, without reading the weights themselves)."""
+    import onnx
+
+    graph = onnx.load(str(folder / ModelConfig.load(folder).onnx_file)).graph
+    return _encoder_depth(name for name, _ in parameter_names(graph).values())
 
 
 def carry_decoding(init: Path, output: Path) -> None:
